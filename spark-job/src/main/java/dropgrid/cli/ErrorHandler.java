@@ -1,0 +1,32 @@
+package dropgrid.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns exceptions from a command's work into one readable line on stderr. Bad input
+ * ({@link IllegalArgumentException}) exits 2 like a usage error; anything else exits 1. The stack
+ * trace is printed only with {@code DROPGRID_DEBUG=1}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
+        cli.getErr().println("dropgrid " + cli.getCommandName() + ": " + message(e));
+        if ("1".equals(System.getenv("DROPGRID_DEBUG"))) {
+            e.printStackTrace(cli.getErr());
+        }
+        return e instanceof IllegalArgumentException ? 2 : 1;
+    }
+
+    private static String message(Throwable e) {
+        StringBuilder s = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !s.toString().contains(cause.getMessage())) {
+                s.append(" (caused by ").append(cause.getMessage()).append(')');
+            }
+        }
+        return s.toString();
+    }
+}

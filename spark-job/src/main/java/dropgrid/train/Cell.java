@@ -1,0 +1,98 @@
+package dropgrid.train;
+
+import dropgrid.model.Architecture;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One grid cell: everything needed to fine-tune one (layer-dropped) model on one GLUE task and score it.
+ * Plain data, serialisable so Spark can ship it to an executor.
+ *
+ * @param runName the experiment's name
+ * @param modelId the model's id in the spec (e.g. {@code bert-base-uncased})
+ * @param architecture the model family
+ * @param modelSource a model directory, an {@code s3a://} prefix or a {@code fetch-model} name
+ * @param task GLUE task name as GLUE spells it (e.g. {@code RTE}, {@code SST-2})
+ * @param glueDir directory (or {@code s3a://} prefix) holding {@code <TASK>/train.tsv} etc.
+ * @param strategy the drop strategy's name; {@code none} for the unpruned baseline
+ * @param drop how many layers to drop (K); 0 for the baseline
+ * @param stage when layers are dropped: before fine-tuning, or after a first full fine-tune
+ * @param strategyOptions strategy parameters (sample size, similarity mode, threshold, seed...), as
+ *     strings so the canonical form is stable
+ * @param seed seed for head initialisation, dropout, shuffling and example subsets
+ * @param hyperparameters fine-tuning settings
+ * @param limits laptop/test caps
+ * @param threads CPU threads this cell may use (0 = library default)
+ * @param useGpu whether to run on the GPU the executor hands to the task
+ */
+public record Cell(
+        String runName,
+        String modelId,
+        Architecture architecture,
+        String modelSource,
+        String task,
+        String glueDir,
+        String strategy,
+        int drop,
+        DropStage stage,
+        Map<String, String> strategyOptions,
+        long seed,
+        Hyperparameters hyperparameters,
+        Limits limits,
+        int threads,
+        boolean useGpu)
+        implements Serializable {
+
+    /** When the layers of a cell are dropped (paper §6.4 "layer dropping on fine-tuned models"). */
+    public enum DropStage {
+        /** Drop from the pre-trained model, then fine-tune once (the paper's main setting). */
+        PRETRAINED,
+        /** Fine-tune the full model, drop from the fine-tuned model, fine-tune again ("BERT-FT-6"). */
+        FINETUNED
+    }
+
+    public Cell {
+        strategyOptions = Map.copyOf(new TreeMap<>(strategyOptions));
+    }
+
+    /**
+     * A deterministic id: the first 16 hex digits of SHA-256 over the canonical form of every field
+     * that changes the result. The run name, GLUE location, threads and GPU use do not change the
+     * science, so they are left out: the same cell in a renamed run or on another cluster is the same
+     * cell.
+     */
+    public String id() {
+        return sha256(canonical()).substring(0, 16);
+    }
+
+    /** The canonical configuration string that {@link #id()} hashes; stable across JVMs and releases. */
+    public String canonical() {
+        StringBuilder s = new StringBuilder();
+        s.append("model=").append(modelId)
+                .append("|arch=").append(architecture.id())
+                .append("|source=").append(modelSource)
+                .append("|task=").append(task)
+                .append("|strategy=").append(strategy)
+                .append("|drop=").append(drop)
+                .append("|stage=").append(stage)
+                .append("|options=").append(new TreeMap<>(strategyOptions))
+                .append("|seed=").append(seed)
+                .append("|hp=").append(hyperparameters)
+                .append("|limits=").append(limits);
+        return s.toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
