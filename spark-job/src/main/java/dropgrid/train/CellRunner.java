@@ -1,0 +1,12 @@
+package dropgrid.train;
+
+/**
+ * Runs one cell to a result. Implementations never throw for a cell's own failure: they return
+ * {@link CellResult#failed}, so the grid records the reason and goes on. The Spark job creates the
+ * runner on each executor from its class name (public no-argument constructor), so a runner may keep
+ * per-JVM caches such as loaded weights.
+ */
+public interface CellRunner {
+
+    CellResult run(Cell cell);
+}
