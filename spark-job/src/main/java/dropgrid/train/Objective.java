@@ -2,7 +2,6 @@ package dropgrid.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
 /**
@@ -28,9 +27,8 @@ public enum Objective {
     public NDArray loss(NDArray logits, Batch batch, NDManager manager) {
         return switch (this) {
             case CROSS_ENTROPY -> {
-                NDArray oneHot = batch.labelArray(manager).oneHot((int) logits.getShape().get(1), 1f, 0f,
-                        DataType.FLOAT32);
-                yield logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
+                NDArray gold = batch.labelArray(manager).reshape(-1, 1);
+                yield logits.logSoftmax(1).gather(gold, 1).mean().neg();
             }
             case MEAN_SQUARED_ERROR -> logits.reshape(-1).sub(batch.scoreArray(manager)).square().mean();
         };
