@@ -62,6 +62,18 @@ class FineTunerTest {
         }
     }
 
+    @Test
+    void trainingAndEvaluationLeaveNoArraysBehind() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            TinyClassifier model = TinyClassifier.create(manager, SyntheticTask.VOCAB, 8, 2, 0.1f);
+            int before = manager.getManagedArrays().size();
+            FineTuner.fineTune(model, manager, TRAIN, DYNAMIC, hp(0.05), 6, 5);
+            Evaluator.predict(model, manager, DEV, DYNAMIC, 32);
+            assertEquals(before, manager.getManagedArrays().size(), "arrays left in the model's manager");
+        }
+    }
+
     private record Result(TrainingRun run, float[][] outputs, double accuracy) {}
 
     private static Result trainAndScore(Hyperparameters hp, long seed) {
