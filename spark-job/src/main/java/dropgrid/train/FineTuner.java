@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * The fine-tuning loop, written out as {@code run_glue.py}'s {@code train()}: seeded shuffling, forward,
@@ -17,7 +18,16 @@ import java.util.Random;
  */
 public final class FineTuner {
 
+    /** How often progress is reported; a GLUE run takes minutes to hours. */
+    private static final double PROGRESS_SECONDS = 30;
+
     private FineTuner() {}
+
+    /** {@link #fineTune(Block, NDManager, List, Collator, Hyperparameters, int, long, Consumer)} reporting nothing. */
+    public static TrainingRun fineTune(Block model, NDManager manager, List<EncodedExample> train, Collator collator,
+            Hyperparameters hp, int maxSteps, long seed) {
+        return fineTune(model, manager, train, collator, hp, maxSteps, seed, line -> {});
+    }
 
     /**
      * Fine-tunes {@code model} in place.
@@ -30,10 +40,11 @@ public final class FineTuner {
      * @param maxSteps stop after this many optimiser steps (0 = all epochs); the schedule spans the
      *     steps actually taken
      * @param seed seeds example order and dropout
+     * @param progress receives a progress line every 30 seconds and at the end
      * @throws TrainingDivergedException when the loss or the gradient norm stops being finite
      */
     public static TrainingRun fineTune(Block model, NDManager manager, List<EncodedExample> train, Collator collator,
-            Hyperparameters hp, int maxSteps, long seed) {
+            Hyperparameters hp, int maxSteps, long seed, Consumer<String> progress) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training examples to fine-tune on");
         }
@@ -51,6 +62,7 @@ public final class FineTuner {
         long realTokens = 0;
         long paddedTokens = 0;
         long start = System.nanoTime();
+        long lastReport = start;
         try (AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay())) {
             zeroGradients(optimizer);
             int step = 0;
@@ -65,6 +77,12 @@ public final class FineTuner {
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
+                    long now = System.nanoTime();
+                    if ((now - lastReport) / 1e9 >= PROGRESS_SECONDS || step == total) {
+                        progress.accept(progressLine(step, total, epoch, hp.epochs(), losses, lr, realTokens,
+                                (now - start) / 1e9));
+                        lastReport = now;
+                    }
                 }
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
@@ -102,6 +120,15 @@ public final class FineTuner {
             zeroGradients(optimizer);
             return loss;
         }
+    }
+
+    private static String progressLine(int step, int total, int epoch, int epochs, List<Double> losses, double lr,
+            long realTokens, double seconds) {
+        // The mean over the last 50 steps: one batch's loss is too noisy to read a trend from.
+        List<Double> recent = losses.subList(Math.max(0, losses.size() - 50), losses.size());
+        double loss = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return String.format(java.util.Locale.ROOT, "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs",
+                step, total, epoch + 1, epochs, loss, lr, realTokens / seconds, seconds);
     }
 
     private static void zeroGradients(AdamW optimizer) {
