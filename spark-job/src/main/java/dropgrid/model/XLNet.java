@@ -7,10 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -419,29 +417,6 @@ public final class XLNet {
             NDArray pooled = summary.forward(ps, new NDList(last), training).head().tanh();
             pooled = Dropout.dropout(pooled, config.summaryLastDropout(), training).head();
             return logitsProj.forward(ps, new NDList(pooled), training);
-        }
-    }
-
-    /** TEMPORARY: an embedding table with HF's parameter name {@code weight}. */
-    static final class WordEmbedding extends AbstractBlock {
-        final Parameter weight;
-        private final int dim;
-
-        WordEmbedding(int rows, int dim) {
-            this.dim = dim;
-            this.weight = addParameter(xlnetParameter("weight", new Shape(rows, dim)));
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputShapes) {
-            return new Shape[] {inputShapes[0].add(dim)};
-        }
-
-        @Override
-        protected NDList forwardInternal(
-                ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray ids = inputs.head();
-            return Embedding.embedding(ids, ps.getValue(weight, ids.getDevice(), training), SparseFormat.DENSE);
         }
     }
 
