@@ -13,6 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +61,25 @@ public final class DistilBert {
                         + "), vocab_size (" + vocabSize + ") and max_position_embeddings ("
                         + maxPositionEmbeddings + ") must be positive");
             }
+        }
+
+        /**
+         * From a parsed HF {@code config.json} with {@code model_type} distilbert. {@code
+         * sinusoidal_pos_embds} needs nothing here: HF saves the fixed table as the position weights.
+         */
+        public static DistilBertConfig fromJson(JsonNode json) {
+            return new DistilBertConfig(
+                    BertConfig.integer(json, "vocab_size"),
+                    BertConfig.integer(json, "max_position_embeddings"),
+                    BertConfig.integer(json, "n_layers"),
+                    BertConfig.integer(json, "n_heads"),
+                    BertConfig.integer(json, "dim"),
+                    BertConfig.integer(json, "hidden_dim"),
+                    HiddenActivation.parse("activation",
+                            json.hasNonNull("activation") ? json.get("activation").asText() : "gelu"),
+                    (float) BertConfig.number(json, "dropout", 0.1),
+                    (float) BertConfig.number(json, "attention_dropout", 0.1),
+                    (float) BertConfig.number(json, "seq_classif_dropout", 0.2));
         }
 
         /** The same model with every dropout probability replaced, as fine-tuning recipes set it. */

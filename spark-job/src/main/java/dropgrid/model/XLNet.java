@@ -15,6 +15,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,6 +73,46 @@ public final class XLNet {
                 throw new IllegalArgumentException(
                         "n_layer (" + nLayer + "), d_inner (" + dInner + ") and vocab_size (" + vocabSize
                                 + ") must be positive");
+            }
+        }
+
+        /**
+         * From a parsed HF {@code config.json} with {@code model_type} xlnet. Keys that would change the
+         * fine-tuning computation must hold the values implemented here; the error names the key.
+         */
+        public static XLNetConfig fromJson(JsonNode json) {
+            require(json, "attn_type", "bi", "bidirectional attention is what fine-tuning uses");
+            require(json, "bi_data", "false", "bidirectional data pipelines are a pretraining option");
+            require(json, "summary_type", "last", "the classifier summarises the final <cls> token");
+            require(json, "summary_use_proj", "true", "the summary projection is part of the head");
+            require(json, "summary_activation", "tanh", "the summary activation is tanh");
+            require(json, "summary_proj_to_labels", "false", "logits_proj maps d_model to the labels");
+            if (BertConfig.number(json, "summary_first_dropout", 0.0) != 0.0) {
+                throw new IllegalArgumentException("summary_first_dropout must be 0 (XLNet's own value)");
+            }
+            int dModel = BertConfig.integer(json, "d_model");
+            int nHead = BertConfig.integer(json, "n_head");
+            return new XLNetConfig(
+                    BertConfig.integer(json, "vocab_size"),
+                    dModel,
+                    BertConfig.integer(json, "n_layer"),
+                    nHead,
+                    json.hasNonNull("d_head") ? BertConfig.integer(json, "d_head") : dModel / nHead,
+                    BertConfig.integer(json, "d_inner"),
+                    HiddenActivation.parse("ff_activation",
+                            json.hasNonNull("ff_activation") ? json.get("ff_activation").asText() : "gelu"),
+                    (float) BertConfig.number(json, "layer_norm_eps", 1e-12),
+                    (float) BertConfig.number(json, "dropout", 0.1),
+                    json.hasNonNull("clamp_len") ? BertConfig.integer(json, "clamp_len") : -1,
+                    (float) BertConfig.number(json, "summary_last_dropout", 0.1));
+        }
+
+        /** An absent key means HF's default, which is the implemented value. */
+        private static void require(JsonNode json, String key, String implemented, String why) {
+            JsonNode v = json.get(key);
+            if (v != null && !v.isNull() && !v.asText().equals(implemented)) {
+                throw new IllegalArgumentException(
+                        "key '" + key + "' is " + v + "; only " + implemented + " is supported (" + why + ")");
             }
         }
 
