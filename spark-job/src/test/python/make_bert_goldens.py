@@ -28,11 +28,7 @@ from torch import nn
 from transformers import BertConfig, BertForSequenceClassification, BertModel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-try:
-    import tf_bundle  # noqa: E402
-    HAVE_TF_WRITER = True
-except ImportError:
-    HAVE_TF_WRITER = False
+import tf_bundle  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden")
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + (
@@ -154,10 +150,9 @@ def main():
     cls.save_pretrained(path, safe_serialization=True)
     write_goldens(path, cases(cls, keeps))
 
-    if HAVE_TF_WRITER:
-        path = fresh_dir("bert-tf")
-        tf_bundle.write_bert(cls, path)
-        write_goldens(path, cases(cls, [None, [1, 3]]))
+    path = fresh_dir("bert-tf")
+    tf_bundle.write_bert(cls, path)
+    write_goldens(path, cases(cls, [None, [1, 3]]))
 
     bare = randomize(BertModel(config(48, 4, layers=3)), 2)
     path = fresh_dir("bert-bare")

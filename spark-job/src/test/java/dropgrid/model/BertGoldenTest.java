@@ -24,7 +24,7 @@ class BertGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"bert-cls", "bert-bare", "bert-f16", "bert-bf16"})
+    @ValueSource(strings = {"bert-cls", "bert-bare", "bert-f16", "bert-bf16", "bert-tf"})
     void hiddenStatesPooledAndLogitsMatchHuggingFaceWithin1e5ForEveryKeptSubset(String fixture) throws IOException {
         Path dir = GOLDEN.resolve(fixture);
         JsonNode cases = new ObjectMapper().readTree(dir.resolve("goldens.json").toFile()).get("cases");
