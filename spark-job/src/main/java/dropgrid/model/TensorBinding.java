@@ -15,15 +15,21 @@ import java.util.Set;
  * @param parameter the initialised parameter to fill
  * @param names the tensor names it may have in the checkpoint; the first present wins
  * @param transposed those of {@code names} stored as the transpose of the parameter (TF kernels)
- * @param required false for parts a pre-trained checkpoint may lack (a classification head)
+ * @param required false for parts a checkpoint may lack or hold in another shape (a classification
+ *     head, absent from pre-trained checkpoints and sized for its own task in fine-tuned ones): those
+ *     keep their fresh initialisation
  */
 public record TensorBinding(String key, Parameter parameter, List<String> names, Set<String> transposed, boolean required) {
 
     /**
      * Reads and checks every bound tensor (present, shape, the reader's own checks such as CRC), and
      * only then sets the parameters, so a bad checkpoint leaves the model untouched.
+     *
+     * @return the keys of the bindings that were loaded (all required ones, and the optional ones found
+     *     in the checkpoint with the parameter's shape)
      */
-    public static void loadAll(Weights weights, List<TensorBinding> bindings) {
+    public static List<String> loadAll(Weights weights, List<TensorBinding> bindings) {
+        List<String> loaded = new ArrayList<>();
         List<Parameter> targets = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         for (TensorBinding b : bindings) {
@@ -39,6 +45,9 @@ public record TensorBinding(String key, Parameter parameter, List<String> names,
             long[] expected = b.parameter().getArray().getShape().getShape();
             boolean transpose = b.transposed().contains(name);
             long[] asParameter = transpose ? reversed(stored) : stored;
+            if (!b.required() && !Arrays.equals(asParameter, expected)) {
+                continue;
+            }
             if (!Arrays.equals(asParameter, expected)) {
                 throw new IllegalArgumentException(String.format("%s: tensor %s has shape %s%s, the model needs %s for %s",
                         weights.source(), name, new Shape(stored), transpose ? " (stored transposed)" : "",
@@ -46,6 +55,7 @@ public record TensorBinding(String key, Parameter parameter, List<String> names,
             }
             float[] v = weights.floats(name);
             targets.add(b.parameter());
+            loaded.add(b.key());
             values.add(transpose ? transpose(v, (int) stored[0], (int) stored[1]) : v);
         }
         for (int i = 0; i < targets.size(); i++) {
@@ -53,6 +63,7 @@ public record TensorBinding(String key, Parameter parameter, List<String> names,
             array.set(values.get(i));
             values.set(i, null);
         }
+        return loaded;
     }
 
     private static long[] reversed(long[] shape) {

@@ -52,6 +52,16 @@ class BadWeightsTest {
     }
 
     @Test
+    void aHeadForAnotherNumberOfOutputsStaysFreshWhileTheBodyLoads() throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var loaded = PretrainedModels.load(BertGoldenTest.GOLDEN.resolve("bert-cls"), ALL, 2, 0.1, m);
+            assertTrue(!loaded.headFromCheckpoint());
+            float[] stored = readAll(BertGoldenTest.GOLDEN.resolve("bert-cls/model.safetensors")).get(QUERY).values();
+            assertArrayEquals(stored, Bert.hfParameters(loaded.classifier()).get(QUERY).getArray().toFloatArray());
+        }
+    }
+
+    @Test
     void shapeMismatchNamesFileTensorAndBothShapes() throws IOException {
         Path dir = hfCopy();
         Map<String, SafeTensors.Tensor> tensors = readAll(dir.resolve("model.safetensors"));

@@ -39,6 +39,7 @@ class BertGoldenTest {
                 try (NDManager m = manager.newSubManager()) {
                     var loaded = PretrainedModels.build(checkpoint, keep, numOutputs, 0.1, m);
                     assertEquals(keep, loaded.keptLayers());
+                    assertEquals(c.has("logits"), loaded.headFromCheckpoint());
                     NDList inputs = new NDList(ids(m, c.get("input_ids")), ids(m, c.get("token_type_ids")),
                             ids(m, c.get("attention_mask")));
                     ParameterStore ps = new ParameterStore(m, false);

@@ -52,6 +52,7 @@ class RealBertTest {
                         : BertGoldenTest.ints(c.get("keep"));
                 try (NDManager m = manager.newSubManager()) {
                     var loaded = PretrainedModels.build(checkpoint, keep, 2, 0.1, m);
+                    assertTrue(!loaded.headFromCheckpoint());
                     if (keep.size() == 12) {
                         // BERT-base: 109,482,240 in BertModel (HF) + 768·2 + 2 in the head.
                         assertEquals(109_482_240L + 2 * 768 + 2, loaded.paramsTotal());
