@@ -49,11 +49,15 @@ public final class BenchForwardCommand implements Callable<Integer> {
 
     /** One variant's timings. */
     public record Run(List<Integer> keptLayers, long paramsTotal, double buildSeconds, double forwardSecondsMedian,
-            double[] forwardSeconds) {}
+            double forwardSecondsMin, double[] forwardSeconds) {}
 
-    /** The command's result. */
+    /**
+     * The command's result; the ratios are dropped / full, of the medians and of the minima.
+     *
+     * @param loadSeconds reading the checkpoint and building the full model from it
+     */
     public record Result(String model, String architecture, int depth, int batch, int tokens, int cpus,
-            double loadSeconds, List<Run> runs, double forwardRatio) {}
+            double loadSeconds, List<Run> runs, double forwardRatio, double forwardRatioMin) {}
 
     @Override
     public Integer call() throws Exception {
@@ -72,49 +76,56 @@ public final class BenchForwardCommand implements Callable<Integer> {
             long start = System.nanoTime();
             PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model);
             List<Integer> all = IntStream.range(0, checkpoint.depth()).boxed().toList();
-            List<Run> runs = new ArrayList<>();
+            List<PretrainedModels.Loaded> variants = new ArrayList<>();
+            double[] build = new double[2];
             double loadSeconds = 0;
             try (checkpoint) {
                 for (List<Integer> keep : List.of(all, dropped != null ? dropped : all.subList(0, all.size() / 2))) {
-                    try (NDManager m = manager.newSubManager()) {
-                        long buildStart = System.nanoTime();
-                        var loaded = PretrainedModels.build(checkpoint, keep, 2, 0.1, m);
-                        double build = seconds(buildStart);
-                        if (runs.isEmpty()) {
-                            loadSeconds = seconds(start);
-                        }
-                        runs.add(time(loaded, m, batch, tokens, checkpoint.vocabSize(), repeats, build));
+                    long buildStart = System.nanoTime();
+                    variants.add(PretrainedModels.build(checkpoint, keep, 2, 0.1, manager));
+                    build[variants.size() - 1] = seconds(buildStart);
+                    if (variants.size() == 1) {
+                        loadSeconds = seconds(start);
                     }
                 }
             }
+            // Token values do not change the cost; a fixed seed keeps runs comparable.
+            long[] ids = new Random(42).longs((long) batch * tokens, 0, checkpoint.vocabSize()).toArray();
+            double[][] times = new double[2][repeats];
+            // Variants alternate, after one warm-up each, so load from other processes hits both alike.
+            for (int r = -1; r < repeats; r++) {
+                for (int v = 0; v < 2; v++) {
+                    double t = forward(variants.get(v), manager, ids, batch, tokens);
+                    if (r >= 0) {
+                        times[v][r] = t;
+                    }
+                }
+            }
+            List<Run> runs = new ArrayList<>();
+            for (int v = 0; v < 2; v++) {
+                double[] sorted = times[v].clone();
+                Arrays.sort(sorted);
+                runs.add(new Run(variants.get(v).keptLayers(), variants.get(v).paramsTotal(), build[v],
+                        sorted[repeats / 2], sorted[0], times[v]));
+            }
             return new Result(model.toString(), checkpoint.architecture().id(), checkpoint.depth(), batch, tokens,
                     Runtime.getRuntime().availableProcessors(), loadSeconds, runs,
-                    runs.get(1).forwardSecondsMedian() / runs.get(0).forwardSecondsMedian());
+                    runs.get(1).forwardSecondsMedian() / runs.get(0).forwardSecondsMedian(),
+                    runs.get(1).forwardSecondsMin() / runs.get(0).forwardSecondsMin());
         }
     }
 
-    private static Run time(PretrainedModels.Loaded loaded, NDManager manager, int batch, int tokens, int vocabSize,
-            int repeats, double buildSeconds) {
-        // Token values do not change the cost; a fixed seed keeps runs comparable.
-        long[] ids = new Random(42).longs((long) batch * tokens, 0, vocabSize).toArray();
+    /** Seconds for one inference forward pass of a B × T batch. */
+    private static double forward(PretrainedModels.Loaded loaded, NDManager manager, long[] ids, int batch, int tokens) {
         Shape shape = new Shape(batch, tokens);
-        ParameterStore ps = new ParameterStore(manager, false);
-        double[] times = new double[repeats];
-        for (int r = -1; r < repeats; r++) {
-            // Activations attach to the inputs' manager: a manager per pass frees them after it.
-            try (NDManager step = manager.newSubManager()) {
-                NDList inputs = new NDList(step.create(ids, shape), step.zeros(shape, DataType.INT64),
-                        step.ones(shape, DataType.INT64));
-                long start = System.nanoTime();
-                loaded.classifier().forward(ps, inputs, false).head().toFloatArray();
-                if (r >= 0) {
-                    times[r] = seconds(start);
-                }
-            }
+        // Activations attach to the inputs' manager: a manager per pass frees them after it.
+        try (NDManager step = manager.newSubManager()) {
+            NDList inputs = new NDList(step.create(ids, shape), step.zeros(shape, DataType.INT64),
+                    step.ones(shape, DataType.INT64));
+            long start = System.nanoTime();
+            loaded.classifier().forward(new ParameterStore(step, false), inputs, false).head().toFloatArray();
+            return seconds(start);
         }
-        double[] sorted = times.clone();
-        Arrays.sort(sorted);
-        return new Run(loaded.keptLayers(), loaded.paramsTotal(), buildSeconds, sorted[repeats / 2], times);
     }
 
     private static double seconds(long startNanos) {
