@@ -459,17 +459,35 @@ public final class Bert extends AbstractBlock implements Encoder {
         block.initialize(manager, DataType.FLOAT32, ids, ids, ids);
     }
 
-    private static void checkInputs(NDList inputs) {
+    /** Checks shapes and id ranges here, where PyTorch would only say "index out of range in self". */
+    private void checkInputs(NDList inputs) {
         if (inputs.size() != 3) {
             throw new IllegalArgumentException(
                     "BERT takes NDList(inputIds, tokenTypeIds, attentionMask), got " + inputs.size() + " arrays");
         }
         Shape ids = inputs.get(0).getShape();
+        if (ids.dimension() != 2) {
+            throw new IllegalArgumentException("input_ids must be (B, T), got shape " + ids);
+        }
         for (int i = 1; i < 3; i++) {
             if (!inputs.get(i).getShape().equals(ids)) {
                 throw new IllegalArgumentException("input " + i + " has shape " + inputs.get(i).getShape()
                         + ", input_ids has " + ids + "; all three must be (B, T)");
             }
+        }
+        checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+        checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
+    }
+
+    private static void checkRange(NDArray ids, String what, int size, String key) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        long min = ids.min().toType(DataType.INT64, false).getLong();
+        long max = ids.max().toType(DataType.INT64, false).getLong();
+        if (min < 0 || max >= size) {
+            throw new IllegalArgumentException(String.format(
+                    "%s range from %d to %d, outside [0, %d) (%s)", what, min, max, size, key));
         }
     }
 

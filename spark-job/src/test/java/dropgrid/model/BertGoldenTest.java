@@ -2,11 +2,13 @@ package dropgrid.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,6 +66,18 @@ class BertGoldenTest {
             }
         }
         assertTrue(checked >= 4, "fixture " + fixture + " has too few cases: " + checked);
+    }
+
+    @Test
+    void idsOutsideTheVocabularyAreRejectedWithTheirRange() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var loaded = PretrainedModels.load(GOLDEN.resolve("bert-cls"), List.of(0), 3, 0.1, m);
+            NDArray ids = m.create(new long[][] {{2, 68, 3}});
+            NDArray zeros = m.zeros(ids.getShape(), DataType.INT64);
+            var e = assertThrows(IllegalArgumentException.class, () -> loaded.classifier().forward(
+                    new ParameterStore(m, false), new NDList(ids, zeros, zeros.add(1)), false));
+            assertTrue(e.getMessage().contains("input_ids range from 2 to 68, outside [0, 68) (vocab_size)"), e.getMessage());
+        }
     }
 
     static List<Integer> ints(JsonNode array) {
