@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,9 +78,19 @@ public final class Bert extends AbstractBlock implements Encoder {
         private final LayerNorm layerNorm;
         private final Dropout dropout;
         private final int maxPositions;
+        private final Function<NDArray, NDArray> positionIds;
 
         Embeddings(BertConfig config) {
+            this(config, null);
+        }
+
+        /**
+         * @param positionIds input ids (B, T) → position ids (B or 1, T), checked against the table
+         *     there; null for BERT's 0..T-1 (RoBERTa passes fairseq's positions after the padding id)
+         */
+        Embeddings(BertConfig config, Function<NDArray, NDArray> positionIds) {
             super(VERSION);
+            this.positionIds = positionIds;
             int E = config.hiddenSize();
             maxPositions = config.maxPositionEmbeddings();
             wordEmbeddings = addChildBlock("word_embeddings", new Lookup(config.vocabSize(), E));
@@ -93,14 +105,16 @@ public final class Bert extends AbstractBlock implements Encoder {
             NDArray inputIds = inputs.get(0);
             NDArray tokenTypeIds = inputs.get(1);
             long T = inputIds.getShape().get(1);
-            if (T > maxPositions) {
+            if (positionIds == null && T > maxPositions) {
                 throw new IllegalArgumentException(String.format(
                         "cannot forward a sequence of %d tokens, max_position_embeddings is only %d", T, maxPositions));
             }
-            NDArray positionIds = inputIds.getManager().arange(0, T, 1, DataType.INT64).expandDims(0); // (1, T)
+            NDArray positions = positionIds != null
+                    ? positionIds.apply(inputIds)
+                    : inputIds.getManager().arange(0, T, 1, DataType.INT64).expandDims(0); // (1, T)
             NDArray x = wordEmbeddings.forward(ps, new NDList(inputIds), training).head() // (B, T, E)
                     .add(tokenTypeEmbeddings.forward(ps, new NDList(tokenTypeIds), training).head())
-                    .add(positionEmbeddings.forward(ps, new NDList(positionIds), training).head());
+                    .add(positionEmbeddings.forward(ps, new NDList(positions), training).head());
             x = layerNorm.forward(ps, new NDList(x), training).head();
             return dropout.forward(ps, new NDList(x), training);
         }
@@ -132,12 +146,10 @@ public final class Bert extends AbstractBlock implements Encoder {
         private final Linear value;
         private final Dropout dropout;
         private final int N;
-        private final int H;
 
         SelfAttention(BertConfig config) {
             super(VERSION);
             N = config.numAttentionHeads();
-            H = config.headSize();
             query = addChildBlock("query", linear(config.hiddenSize()));
             key = addChildBlock("key", linear(config.hiddenSize()));
             value = addChildBlock("value", linear(config.hiddenSize()));
@@ -147,20 +159,30 @@ public final class Bert extends AbstractBlock implements Encoder {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray x = inputs.get(0);
-            NDArray mask = inputs.get(1);
-            long B = x.getShape().get(0);
-            long T = x.getShape().get(1);
-            NDArray q = heads(query.forward(ps, new NDList(x), training).head(), B, T); // (B, N, T, H)
-            NDArray k = heads(key.forward(ps, new NDList(x), training).head(), B, T);
-            NDArray v = heads(value.forward(ps, new NDList(x), training).head(), B, T);
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(H)).add(mask); // (B, N, T, T)
-            NDArray probs = dropout.forward(ps, new NDList(scores.softmax(-1)), training).head();
-            NDArray context = probs.matMul(v); // (B, N, T, H)
-            return new NDList(context.transpose(0, 2, 1, 3).reshape(B, T, (long) N * H));
+            return new NDList(attend(
+                    query.forward(ps, new NDList(x), training).head(),
+                    key.forward(ps, new NDList(x), training).head(),
+                    value.forward(ps, new NDList(x), training).head(),
+                    inputs.get(1), N,
+                    probs -> dropout.forward(ps, new NDList(probs), training).head()));
         }
 
-        private NDArray heads(NDArray x, long B, long T) {
-            return x.reshape(B, T, N, H).transpose(0, 2, 1, 3);
+        /**
+         * The attention itself, shared with DistilBERT (same math, other weight names): projected q, k, v
+         * (B, T, E), additive mask (B, 1, 1, T), N heads; returns the heads' context concatenated, (B, T, E).
+         */
+        static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, int N,
+                UnaryOperator<NDArray> dropProbabilities) {
+            long B = q.getShape().get(0);
+            long T = q.getShape().get(1);
+            long E = q.getShape().get(2);
+            long H = E / N;
+            NDArray qh = q.reshape(B, T, N, H).transpose(0, 2, 1, 3); // (B, N, T, H)
+            NDArray kh = k.reshape(B, T, N, H).transpose(0, 2, 3, 1); // (B, N, H, T)
+            NDArray vh = v.reshape(B, T, N, H).transpose(0, 2, 1, 3);
+            NDArray scores = qh.matMul(kh).div(Math.sqrt(H)).add(mask); // (B, N, T, T)
+            NDArray probs = dropProbabilities.apply(scores.softmax(-1));
+            return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(B, T, E);
         }
 
         @Override
@@ -461,9 +483,16 @@ public final class Bert extends AbstractBlock implements Encoder {
 
     /** Checks shapes and id ranges here, where PyTorch would only say "index out of range in self". */
     private void checkInputs(NDList inputs) {
+        checkShapes(inputs);
+        checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+        checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
+    }
+
+    /** Every encoder's input: {@code NDList(inputIds, tokenTypeIds, attentionMask)}, each (B, T). */
+    static void checkShapes(NDList inputs) {
         if (inputs.size() != 3) {
             throw new IllegalArgumentException(
-                    "BERT takes NDList(inputIds, tokenTypeIds, attentionMask), got " + inputs.size() + " arrays");
+                    "encoders take NDList(inputIds, tokenTypeIds, attentionMask), got " + inputs.size() + " arrays");
         }
         Shape ids = inputs.get(0).getShape();
         if (ids.dimension() != 2) {
@@ -475,11 +504,9 @@ public final class Bert extends AbstractBlock implements Encoder {
                         + ", input_ids has " + ids + "; all three must be (B, T)");
             }
         }
-        checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
-        checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
     }
 
-    private static void checkRange(NDArray ids, String what, int size, String key) {
+    static void checkRange(NDArray ids, String what, int size, String key) {
         if (ids.isEmpty()) {
             return;
         }
@@ -491,7 +518,7 @@ public final class Bert extends AbstractBlock implements Encoder {
         }
     }
 
-    private static List<Integer> checkKept(List<Integer> kept, int depth) {
+    static List<Integer> checkKept(List<Integer> kept, int depth) {
         for (int i = 0; i < kept.size(); i++) {
             int k = kept.get(i);
             if (k < 0 || k >= depth || (i > 0 && k <= kept.get(i - 1))) {

@@ -140,7 +140,8 @@ public record BertConfig(
                 .put("initializer_range", initializerRange);
     }
 
-    private static int integer(JsonNode json, String key) {
+    /** A required integer key; shared by the other architectures' configs. */
+    static int integer(JsonNode json, String key) {
         JsonNode v = json.get(key);
         if (v == null || v.isNull()) {
             throw new IllegalArgumentException("missing key '" + key + "'");
@@ -151,7 +152,8 @@ public record BertConfig(
         return v.intValue();
     }
 
-    private static double number(JsonNode json, String key, Double fallback) {
+    /** A number key, {@code fallback} when absent (null: required). */
+    static double number(JsonNode json, String key, Double fallback) {
         JsonNode v = json.get(key);
         if (v == null || v.isNull()) {
             if (fallback == null) {

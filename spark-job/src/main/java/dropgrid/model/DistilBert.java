@@ -7,11 +7,13 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -83,7 +85,8 @@ public final class DistilBert {
         }
 
         /** The same model with every dropout probability replaced, as fine-tuning recipes set it. */
-        public DistilBertConfig withDropout(float p) {
+        public DistilBertConfig withDropout(double rate) {
+            float p = (float) rate;
             return new DistilBertConfig(vocabSize, maxPositionEmbeddings, nLayers, nHeads, dim, hiddenDim,
                     activation, p, p, p);
         }
@@ -92,16 +95,16 @@ public final class DistilBert {
     /** {@code embeddings}: word + learned absolute position, LayerNorm, dropout. */
     static final class Embeddings extends AbstractBlock {
         private final DistilBertConfig config;
-        final WordEmbedding wordEmbeddings;
-        final WordEmbedding positionEmbeddings;
+        final Bert.Lookup wordEmbeddings;
+        final Bert.Lookup positionEmbeddings;
         final LayerNorm layerNorm;
 
         Embeddings(DistilBertConfig config) {
             this.config = config;
             this.wordEmbeddings = addChildBlock("word_embeddings",
-                    new WordEmbedding(config.vocabSize(), config.dim()));
+                    new Bert.Lookup(config.vocabSize(), config.dim()));
             this.positionEmbeddings = addChildBlock("position_embeddings",
-                    new WordEmbedding(config.maxPositionEmbeddings(), config.dim()));
+                    new Bert.Lookup(config.maxPositionEmbeddings(), config.dim()));
             this.layerNorm = addChildBlock("LayerNorm", layerNorm());
         }
 
@@ -172,8 +175,8 @@ public final class DistilBert {
             NDArray q = qLin.forward(ps, new NDList(x), training).head();
             NDArray k = kLin.forward(ps, new NDList(x), training).head();
             NDArray v = vLin.forward(ps, new NDList(x), training).head();
-            NDArray attended = Attention.scaledDotProduct(
-                    q, k, v, inputs.get(1), config.nHeads(), config.attentionDropout(), training);
+            NDArray attended = Bert.SelfAttention.attend(q, k, v, inputs.get(1), config.nHeads(),
+                    probabilities -> Dropout.dropout(probabilities, config.attentionDropout(), training).head());
             return outLin.forward(ps, new NDList(attended), training);
         }
     }
@@ -260,7 +263,7 @@ public final class DistilBert {
         /** {@code keptLayers}: original indices, ascending; only those layers are materialised. */
         public DistilBertModel(DistilBertConfig config, List<Integer> keptLayers) {
             this.config = config;
-            this.keptLayers = List.copyOf(keptLayers);
+            this.keptLayers = Bert.checkKept(keptLayers, config.nLayers());
             this.embeddings = addChildBlock("embeddings", new Embeddings(config));
             for (int original : this.keptLayers) {
                 layers.add(addChildBlock("transformer.layer." + original, new TransformerBlock(config)));
@@ -310,8 +313,10 @@ public final class DistilBert {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            Bert.checkShapes(inputs);
+            Bert.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
             NDArray x = embeddings.forward(ps, new NDList(inputs.get(0)), training).head();
-            NDArray mask = Attention.additiveMask(inputs.get(2), x.getDataType());
+            NDArray mask = Bert.additiveMask(inputs.get(2), x.getDataType());
             NDList states = new NDList(x);
             for (TransformerBlock layer : layers) {
                 x = layer.forward(ps, new NDList(x, mask), training).head();
@@ -334,11 +339,16 @@ public final class DistilBert {
         final Linear classifier;
 
         public DistilBertForSequenceClassification(DistilBertModel distilbert, int numOutputs) {
+            if (numOutputs < 1) {
+                throw new IllegalArgumentException("numOutputs (" + numOutputs + ") must be >= 1");
+            }
             this.config = distilbert.config();
             this.numOutputs = numOutputs;
             this.distilbert = addChildBlock("distilbert", distilbert);
             this.preClassifier = addChildBlock("pre_classifier", Linear.builder().setUnits(config.dim()).build());
             this.classifier = addChildBlock("classifier", Linear.builder().setUnits(numOutputs).build());
+            // HF's initializer_range (0.02 in the released checkpoints) for what the checkpoint lacks: the head
+            setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
         }
 
         @Override

@@ -1,13 +1,19 @@
 package dropgrid.model;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Loads a pre-trained encoder from a model directory and builds a sequence classifier that keeps the
@@ -90,8 +96,21 @@ public final class PretrainedModels {
                     yield new Checkpoint(dir, architecture, config.numHiddenLayers(), config.vocabSize(), config,
                             SafeTensors.open(safetensors));
                 }
-                default -> throw new IllegalArgumentException(
-                        hfConfig + ": model_type '" + modelType + "' is not supported yet; supported: bert");
+                case DISTILBERT -> {
+                    DistilBert.DistilBertConfig config = parse(hfConfig, DistilBert.DistilBertConfig::fromJson, json);
+                    yield new Checkpoint(dir, architecture, config.nLayers(), config.vocabSize(), config,
+                            SafeTensors.open(safetensors));
+                }
+                case ROBERTA -> {
+                    Roberta.RobertaConfig config = parse(hfConfig, Roberta.RobertaConfig::fromJson, json);
+                    yield new Checkpoint(dir, architecture, config.bert().numHiddenLayers(), config.bert().vocabSize(),
+                            config, SafeTensors.open(safetensors));
+                }
+                case XLNET -> {
+                    XLNet.XLNetConfig config = parse(hfConfig, XLNet.XLNetConfig::fromJson, json);
+                    yield new Checkpoint(dir, architecture, config.nLayer(), config.vocabSize(), config,
+                            SafeTensors.open(safetensors));
+                }
             };
         }
         Path googleConfig = dir.resolve("bert_config.json");
@@ -120,32 +139,90 @@ public final class PretrainedModels {
      */
     public static Loaded build(Checkpoint checkpoint, List<Integer> keep, int numOutputs, double dropout,
             NDManager manager) {
-        SequenceClassifier classifier;
-        boolean headFromCheckpoint;
-        switch (checkpoint.architecture()) {
+        Built built = switch (checkpoint.architecture()) {
             case BERT -> {
                 BertConfig config = ((BertConfig) checkpoint.config()).withDropout(dropout);
                 Bert.ForSequenceClassification model = new Bert.ForSequenceClassification(config, keep, numOutputs);
                 Bert.initialize(model, manager);
-                headFromCheckpoint = Bert.loadWeights(model, checkpoint.weights());
-                classifier = model;
+                boolean head = Bert.loadWeights(model, checkpoint.weights());
+                yield new Built(model, head);
             }
-            default -> throw new IllegalArgumentException(
-                    "architecture " + checkpoint.architecture().id() + " is not supported yet; supported: bert");
-        }
+            case DISTILBERT -> {
+                DistilBert.DistilBertConfig config =
+                        ((DistilBert.DistilBertConfig) checkpoint.config()).withDropout(dropout);
+                var model = new DistilBert.DistilBertForSequenceClassification(
+                        new DistilBert.DistilBertModel(config, keep), numOutputs);
+                Bert.initialize(model, manager);
+                boolean head = loadByHfKey(model, checkpoint.weights(), "distilbert.",
+                        List.of("pre_classifier.", "classifier."));
+                yield new Built(model, head);
+            }
+            case ROBERTA -> {
+                Roberta.RobertaConfig config = ((Roberta.RobertaConfig) checkpoint.config()).withDropout(dropout);
+                var model = new Roberta.RobertaForSequenceClassification(config, keep, numOutputs);
+                Bert.initialize(model, manager);
+                boolean head = loadByHfKey(model, checkpoint.weights(), "roberta.", List.of("classifier."));
+                yield new Built(model, head);
+            }
+            case XLNET -> {
+                XLNet.XLNetConfig config = ((XLNet.XLNetConfig) checkpoint.config()).withDropout(dropout);
+                var model = new XLNet.XLNetForSequenceClassification(new XLNet.XLNetModel(config, keep), numOutputs);
+                Bert.initialize(model, manager);
+                boolean head = loadByHfKey(model, checkpoint.weights(), "transformer.",
+                        List.of("sequence_summary.", "logits_proj."));
+                yield new Built(model, head);
+            }
+        };
+        SequenceClassifier classifier = built.classifier();
         return new Loaded(checkpoint.architecture(), checkpoint.depth(), classifier.encoder().keptLayers(), classifier,
-                parameterCount(classifier.getParameters().values()), encoderParameterCount(classifier), headFromCheckpoint);
+                parameterCount(classifier.getParameters().values()), encoderParameterCount(classifier),
+                built.headFromCheckpoint());
     }
 
-    private static long encoderParameterCount(SequenceClassifier classifier) {
-        long n = 0;
-        for (var child : classifier.encoder().getChildren()) {
-            if (child.getKey().substring(2).equals("encoder")) {
-                n += parameterCount(child.getValue().getParameters().values());
+    /**
+     * Loads a model whose child names are its HF keys (DistilBERT, RoBERTa, XLNet), so the name table
+     * is the identity: each parameter's key, or the key without the base-model prefix (HF base-model
+     * checkpoints drop it). Tensors the model does not use (LM heads, XLNet's {@code mask_emb}, the
+     * dropped layers) are ignored; the head is optional.
+     *
+     * @return whether the whole classification head came from the checkpoint
+     */
+    static boolean loadByHfKey(Block model, Weights weights, String basePrefix, List<String> headPrefixes) {
+        List<TensorBinding> bindings = new ArrayList<>();
+        List<String> headKeys = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : Bert.hfParameters(model).entrySet()) {
+            String key = e.getKey();
+            boolean head = headPrefixes.stream().anyMatch(key::startsWith);
+            List<String> names = key.startsWith(basePrefix)
+                    ? List.of(key, key.substring(basePrefix.length()))
+                    : List.of(key);
+            bindings.add(new TensorBinding(key, e.getValue(), names, Set.of(), !head));
+            if (head) {
+                headKeys.add(key);
             }
         }
-        return n;
+        return TensorBinding.loadAll(weights, bindings).containsAll(headKeys);
     }
+
+    /** Parameters of the kept transformer layers ({@code ...layer.<i>...} in every architecture). */
+    private static long encoderParameterCount(SequenceClassifier classifier) {
+        return Bert.hfParameters(classifier).entrySet().stream()
+                .filter(e -> KEPT_LAYER_KEY.matcher(e.getKey()).find())
+                .mapToLong(e -> e.getValue().getArray().size())
+                .sum();
+    }
+
+    private static final Pattern KEPT_LAYER_KEY = Pattern.compile("(^|\\.)layer\\.\\d+\\.");
+
+    private static <C> C parse(Path file, Function<JsonNode, C> reader, JsonNode json) {
+        try {
+            return reader.apply(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record Built(SequenceClassifier classifier, boolean headFromCheckpoint) {}
 
     private static long parameterCount(List<Parameter> parameters) {
         return parameters.stream().mapToLong(p -> p.getArray().size()).sum();

@@ -123,6 +123,9 @@ public final class Roberta {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            Bert.checkShapes(inputs);
+            Bert.checkRange(inputs.get(0), "input_ids", config.bert().vocabSize(), "vocab_size");
+            Bert.checkRange(inputs.get(1), "token_type_ids", config.bert().typeVocabSize(), "type_vocab_size");
             NDArray x = embeddings.forward(ps, inputs, training).head();
             return encoder.forward(ps, new NDList(x, Bert.additiveMask(inputs.get(2), x.getDataType())), training);
         }

@@ -117,7 +117,8 @@ public final class XLNet {
         }
 
         /** The same model with every dropout probability replaced, as fine-tuning recipes set it. */
-        public XLNetConfig withDropout(float p) {
+        public XLNetConfig withDropout(double rate) {
+            float p = (float) rate;
             return new XLNetConfig(vocabSize, dModel, nLayer, nHead, dHead, dInner, ffActivation,
                     layerNormEps, p, clampLen, p);
         }
@@ -318,14 +319,14 @@ public final class XLNet {
     public static final class XLNetModel extends AbstractBlock implements Encoder {
         private final XLNetConfig config;
         private final List<Integer> keptLayers;
-        final WordEmbedding wordEmbedding;
+        final Bert.Lookup wordEmbedding;
         final List<XLNetLayer> layers = new ArrayList<>();
 
         /** {@code keptLayers}: original indices, ascending; only those layers are materialised. */
         public XLNetModel(XLNetConfig config, List<Integer> keptLayers) {
             this.config = config;
-            this.keptLayers = List.copyOf(keptLayers);
-            this.wordEmbedding = addChildBlock("word_embedding", new WordEmbedding(config.vocabSize(), config.dModel()));
+            this.keptLayers = Bert.checkKept(keptLayers, config.nLayer());
+            this.wordEmbedding = addChildBlock("word_embedding", new Bert.Lookup(config.vocabSize(), config.dModel()));
             for (int original : this.keptLayers) {
                 layers.add(addChildBlock("layer." + original, new XLNetLayer(config)));
             }
@@ -378,6 +379,8 @@ public final class XLNet {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            Bert.checkShapes(inputs);
+            Bert.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
             NDArray inputIds = inputs.get(0);
             NDArray tokenTypeIds = inputs.get(1);
             NDArray attentionMask = inputs.get(2);
@@ -418,6 +421,9 @@ public final class XLNet {
         final Linear logitsProj;
 
         public XLNetForSequenceClassification(XLNetModel transformer, int numOutputs) {
+            if (numOutputs < 1) {
+                throw new IllegalArgumentException("numOutputs (" + numOutputs + ") must be >= 1");
+            }
             this.config = transformer.config();
             this.numOutputs = numOutputs;
             this.transformer = addChildBlock("transformer", transformer);
@@ -425,6 +431,8 @@ public final class XLNet {
             this.summary = addChildBlock("sequence_summary.summary",
                     Linear.builder().setUnits(config.dModel()).build());
             this.logitsProj = addChildBlock("logits_proj", Linear.builder().setUnits(numOutputs).build());
+            // HF's initializer_range (0.02 in the released checkpoints) for what the checkpoint lacks: the head
+            setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
         }
 
         @Override

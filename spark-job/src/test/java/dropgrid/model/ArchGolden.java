@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
@@ -53,6 +54,49 @@ record ArchGolden(Map<String, Batch> batches, List<Case> cases) {
 
     static Path directory(String arch) {
         return ROOT.resolve(arch + "-tiny");
+    }
+
+    /** Largest differences from HF over every case: logits, last hidden state, per-layer hidden states. */
+    record MaxDiffs(double logits, double lastHiddenState, double hiddenStates) {
+        double max() {
+            return Math.max(logits, Math.max(lastHiddenState, hiddenStates));
+        }
+    }
+
+    /**
+     * Loads {@code <arch>-tiny} through {@link PretrainedModels#load} once per case, with the case's
+     * kept layers, and compares eval-mode outputs with HF's.
+     */
+    static MaxDiffs compareWithHuggingFace(String arch) {
+        ArchGolden golden = read(arch);
+        double logits = 0;
+        double last = 0;
+        double hidden = 0;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (Case c : golden.cases()) {
+                PretrainedModels.Loaded loaded = PretrainedModels.load(directory(arch), c.kept(), 3, 0.1, manager);
+                if (!loaded.keptLayers().equals(c.kept()) || !loaded.headFromCheckpoint()) {
+                    throw new AssertionError(arch + " " + c.kept() + ": loaded " + loaded);
+                }
+                SequenceClassifier model = loaded.classifier();
+                NDList in = golden.batches().get(c.batch()).toNDList(manager);
+                ParameterStore ps = new ParameterStore(manager, false);
+                logits = Math.max(logits, maxAbsDiff(model.forward(ps, in, false).head(), c.logits()));
+                last = Math.max(last, maxAbsDiff(model.encoder().forward(ps, in, false).head(), c.lastHiddenState()));
+                if (c.hiddenStates() != null) {
+                    NDList states = model.encoder().hiddenStates(ps, in, false);
+                    if (states.size() != c.hiddenStates().size()) {
+                        throw new AssertionError(states.size() + " hidden states, HF has " + c.hiddenStates().size());
+                    }
+                    for (int i = 0; i < states.size(); i++) {
+                        hidden = Math.max(hidden, maxAbsDiff(states.get(i), c.hiddenStates().get(i)));
+                    }
+                }
+            }
+        }
+        MaxDiffs diffs = new MaxDiffs(logits, last, hidden);
+        System.err.println(arch + " max |Java - HF|: " + diffs);
+        return diffs;
     }
 
     /** Largest absolute difference between a Java output and HF's, as a double. */

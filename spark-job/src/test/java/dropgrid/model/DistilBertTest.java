@@ -1,40 +1,48 @@
 package dropgrid.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DistilBertTest {
 
     @Test
-    void tmpMatchesHf() throws Exception {
-        ArchGolden golden = ArchGolden.read("distilbert");
-        Map<String, float[]> w = TmpLoad.read(ArchGolden.directory("distilbert").resolve("model.safetensors"));
-        DistilBert.DistilBertConfig config = new DistilBert.DistilBertConfig(100, 32, 4, 4, 32, 64, HiddenActivation.GELU, 0.1f, 0.1f, 0.2f);
+    void everyKeptSubsetMatchesHuggingFaceWithin1e5() {
+        ArchGolden.MaxDiffs diffs = ArchGolden.compareWithHuggingFace("distilbert");
+        assertTrue(diffs.max() < 1e-5, diffs.toString());
+    }
+
+    @Test
+    void tokenTypeIdsAreIgnoredAsInHuggingFace() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            for (ArchGolden.Case c : golden.cases()) {
-                var model = new DistilBert.DistilBertForSequenceClassification(new DistilBert.DistilBertModel(config, c.kept()), 3);
-                NDList in = golden.batches().get(c.batch()).toNDList(manager);
-                model.initialize(manager, DataType.FLOAT32, in.getShapes());
-                Map<String, Parameter> ps = new LinkedHashMap<>();
-                TmpLoad.walk(model, "", ps);
-                for (var e : ps.entrySet()) {
-                    float[] v = w.get(e.getKey());
-                    if (v == null) throw new AssertionError("missing " + e.getKey());
-                    e.getValue().getArray().set(v);
-                }
-                NDList out = model.forward(new ParameterStore(manager, false), in, false);
-                double dl = ArchGolden.maxAbsDiff(out.head(), c.logits());
-                double dh = ArchGolden.maxAbsDiff(model.encoder().forward(new ParameterStore(manager, false), in, false).head(), c.lastHiddenState());
-                System.out.println(c.batch() + " " + c.kept() + " logits " + dl + " hidden " + dh);
-            }
+            SequenceClassifier model = PretrainedModels.load(
+                    ArchGolden.directory("distilbert"), List.of(0, 1, 2, 3), 3, 0.1, manager).classifier();
+            ArchGolden.Batch pairs = ArchGolden.read("distilbert").batches().get("pairs");
+            NDList in = pairs.toNDList(manager);
+            NDList zeroTypes = new NDList(in.get(0), in.get(1).zerosLike(), in.get(2));
+            ParameterStore ps = new ParameterStore(manager, false);
+            assertEquals(0f, model.forward(ps, in, false).head().sub(model.forward(ps, zeroTypes, false).head())
+                    .abs().max().getFloat());
+        }
+    }
+
+    @Test
+    void sequenceLongerThanThePositionTableIsRejectedWithItsLength() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SequenceClassifier model = PretrainedModels.load(
+                    ArchGolden.directory("distilbert"), List.of(0), 3, 0.1, manager).classifier();
+            NDList in = new NDList(manager.ones(new ai.djl.ndarray.types.Shape(1, 33), ai.djl.ndarray.types.DataType.INT64),
+                    manager.zeros(new ai.djl.ndarray.types.Shape(1, 33), ai.djl.ndarray.types.DataType.INT64),
+                    manager.ones(new ai.djl.ndarray.types.Shape(1, 33), ai.djl.ndarray.types.DataType.INT64));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.forward(new ParameterStore(manager, false), in, false));
+            assertTrue(e.getMessage().contains("33") && e.getMessage().contains("32"), e.getMessage());
         }
     }
 }

@@ -1,19 +1,24 @@
 package dropgrid.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class XLNetTest {
 
@@ -44,27 +49,59 @@ class XLNetTest {
     }
 
     @Test
-    void tmpMatchesHf() throws Exception {
+    void everyKeptSubsetMatchesHuggingFaceWithin1e5() {
+        ArchGolden.MaxDiffs diffs = ArchGolden.compareWithHuggingFace("xlnet");
+        assertTrue(diffs.max() < 1e-5, diffs.toString());
+    }
+
+    @Test
+    void extraLeftPaddingLeavesTheLastTokenSummaryUnchanged() {
         ArchGolden golden = ArchGolden.read("xlnet");
-        Map<String, float[]> w = TmpLoad.read(ArchGolden.directory("xlnet").resolve("model.safetensors"));
-        XLNet.XLNetConfig config = new XLNet.XLNetConfig(100, 32, 4, 4, 8, 64, HiddenActivation.GELU, 1e-12f, 0.1f, 6, 0.1f);
         try (NDManager manager = NDManager.newBaseManager()) {
-            for (ArchGolden.Case c : golden.cases()) {
-                var model = new XLNet.XLNetForSequenceClassification(new XLNet.XLNetModel(config, c.kept()), 3);
-                NDList in = golden.batches().get(c.batch()).toNDList(manager);
-                model.initialize(manager, DataType.FLOAT32, in.getShapes());
-                Map<String, Parameter> ps = new LinkedHashMap<>();
-                TmpLoad.walk(model, "", ps);
-                for (var e : ps.entrySet()) {
-                    float[] v = w.get(e.getKey());
-                    if (v == null) throw new AssertionError("missing " + e.getKey());
-                    e.getValue().getArray().set(v);
+            SequenceClassifier model = PretrainedModels.load(
+                    ArchGolden.directory("xlnet"), List.of(0, 1, 2, 3), 3, 0.1, manager).classifier();
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray padded = model.forward(ps, golden.batches().get("pairs").toNDList(manager), false).head();
+            NDArray morePadded =
+                    model.forward(ps, golden.batches().get("pairs_more_padding").toNDList(manager), false).head();
+            double diff = padded.sub(morePadded).abs().max().getFloat();
+            System.err.println("xlnet logits, 12 vs 16 tokens of left padding: max diff " + diff);
+            assertTrue(diff < 1e-5, "max diff " + diff);
+        }
+    }
+
+    @Test
+    void unsupportedAttentionTypeIsRejectedNamingFileAndKey(@TempDir Path dir) throws IOException {
+        Path source = ArchGolden.directory("xlnet");
+        Files.copy(source.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        Files.writeString(dir.resolve("config.json"),
+                Files.readString(source.resolve("config.json")).replace("\"attn_type\": \"bi\"", "\"attn_type\": \"uni\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PretrainedModels.read(dir));
+        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("attn_type")
+                && e.getMessage().contains("uni"), e.getMessage());
+    }
+
+    @Test
+    void missingKeptLayerTensorIsNamedWithTheFile(@TempDir Path dir) throws IOException {
+        Path source = ArchGolden.directory("xlnet");
+        Files.copy(source.resolve("config.json"), dir.resolve("config.json"));
+        Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+        try (SafeTensors weights = SafeTensors.open(source.resolve("model.safetensors"))) {
+            for (String name : weights.names()) {
+                if (!name.equals("transformer.layer.2.rel_attn.r_s_bias")) {
+                    tensors.put(name, new SafeTensors.Tensor(weights.shape(name), weights.floats(name)));
                 }
-                NDList out = model.forward(new ParameterStore(manager, false), in, false);
-                double dl = ArchGolden.maxAbsDiff(out.head(), c.logits());
-                double dh = ArchGolden.maxAbsDiff(model.encoder().forward(new ParameterStore(manager, false), in, false).head(), c.lastHiddenState());
-                System.out.println(c.batch() + " " + c.kept() + " logits " + dl + " hidden " + dh);
             }
+        }
+        SafeTensors.write(dir.resolve("model.safetensors"), tensors);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // layer 2 dropped: its tensors are never needed
+            assertEquals(List.of(0, 1, 3),
+                    PretrainedModels.load(dir, List.of(0, 1, 3), 3, 0.1, manager).keptLayers());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PretrainedModels.load(dir, List.of(1, 2), 3, 0.1, manager));
+            assertTrue(e.getMessage().contains("model.safetensors")
+                    && e.getMessage().contains("transformer.layer.2.rel_attn.r_s_bias"), e.getMessage());
         }
     }
 }
