@@ -44,7 +44,8 @@ public final class PretrainedModels {
      *
      * @param depth L, layers in the checkpoint
      * @param vocabSize rows of the word-embedding table (valid input ids are below it)
-     * @param config a {@link BertConfig} for {@link Architecture#BERT}; each architecture its own
+     * @param config a {@link BertConfig} for {@link Architecture#BERT}, {@link DistilBert.DistilBertConfig},
+     *     {@link Roberta.RobertaConfig}, {@link XLNet.XLNetConfig} for the others
      */
     public record Checkpoint(Path dir, Architecture architecture, int depth, int vocabSize, Object config, Weights weights)
             implements AutoCloseable {
