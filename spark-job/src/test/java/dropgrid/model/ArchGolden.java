@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.engine.Engine;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -97,6 +100,29 @@ record ArchGolden(Map<String, Batch> batches, List<Case> cases) {
         MaxDiffs diffs = new MaxDiffs(logits, last, hidden);
         System.err.println(arch + " max |Java - HF|: " + diffs);
         return diffs;
+    }
+
+    /**
+     * Runs one training-mode forward and backward on the pairs batch with two kept layers and returns
+     * the HF keys of the parameters whose gradient is all zero: a parameter the forward never uses.
+     */
+    static List<String> parametersWithoutGradient(String arch) {
+        ArchGolden golden = read(arch);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SequenceClassifier model =
+                    PretrainedModels.load(directory(arch), List.of(1, 3), 3, 0.1, manager).classifier();
+            Map<String, Parameter> parameters = Bert.hfParameters(model);
+            parameters.values().forEach(p -> p.getArray().setRequiresGradient(true));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = model.forward(new ParameterStore(manager, false),
+                        golden.batches().get("pairs").toNDList(manager), true).head();
+                collector.backward(logits.square().sum());
+            }
+            return parameters.entrySet().stream()
+                    .filter(e -> e.getValue().getArray().getGradient().abs().max().getFloat() == 0f)
+                    .map(Map.Entry::getKey)
+                    .toList();
+        }
     }
 
     /** Largest absolute difference between a Java output and HF's, as a double. */

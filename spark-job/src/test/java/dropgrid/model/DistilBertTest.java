@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 class DistilBertTest {
 
     @Test
+    void trainingReachesEveryMaterialisedParameter() {
+        assertEquals(List.of(), ArchGolden.parametersWithoutGradient("distilbert"));
+    }
+
+    @Test
     void everyKeptSubsetMatchesHuggingFaceWithin1e5() {
         ArchGolden.MaxDiffs diffs = ArchGolden.compareWithHuggingFace("distilbert");
         assertTrue(diffs.max() < 1e-5, diffs.toString());

@@ -49,6 +49,11 @@ class XLNetTest {
     }
 
     @Test
+    void trainingReachesEveryMaterialisedParameter() {
+        assertEquals(List.of(), ArchGolden.parametersWithoutGradient("xlnet"));
+    }
+
+    @Test
     void everyKeptSubsetMatchesHuggingFaceWithin1e5() {
         ArchGolden.MaxDiffs diffs = ArchGolden.compareWithHuggingFace("xlnet");
         assertTrue(diffs.max() < 1e-5, diffs.toString());
