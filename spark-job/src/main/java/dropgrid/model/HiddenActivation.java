@@ -5,7 +5,10 @@ import ai.djl.nn.Activation;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The feed-forward non-linearities of HF {@code config.json} ({@code hidden_act}, {@code activation}, {@code ff_activation}). */
+/**
+ * The feed-forward non-linearities named in HF {@code config.json} ({@code activation} in DistilBERT,
+ * {@code ff_activation} in XLNet).
+ */
 public enum HiddenActivation {
     /** HF's {@code "gelu"}: exact, with erf (Google's BERT used the tanh approximation). */
     GELU("gelu"),

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,9 +44,9 @@ class DistilBertTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             SequenceClassifier model = PretrainedModels.load(
                     ArchGolden.directory("distilbert"), List.of(0), 3, 0.1, manager).classifier();
-            NDList in = new NDList(manager.ones(new ai.djl.ndarray.types.Shape(1, 33), ai.djl.ndarray.types.DataType.INT64),
-                    manager.zeros(new ai.djl.ndarray.types.Shape(1, 33), ai.djl.ndarray.types.DataType.INT64),
-                    manager.ones(new ai.djl.ndarray.types.Shape(1, 33), ai.djl.ndarray.types.DataType.INT64));
+            Shape tooLong = new Shape(1, 33); // the tiny model's table has 32 positions
+            NDList in = new NDList(manager.ones(tooLong, DataType.INT64), manager.zeros(tooLong, DataType.INT64),
+                    manager.ones(tooLong, DataType.INT64));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> model.forward(new ParameterStore(manager, false), in, false));
             assertTrue(e.getMessage().contains("33") && e.getMessage().contains("32"), e.getMessage());

@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,7 @@ class XLNetTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             // T = 2; columns are distances 2, 1, 0, -1; the entry (i, column c) is 10 i + c
             NDArray scores = manager.create(new float[] {0, 1, 2, 3, 10, 11, 12, 13}, new Shape(1, 1, 2, 4));
-            // (i, j) must hold column T - (i - j): (0,0) → 2, (0,1) → 3, (1,0) → 1, (1,1) → 2
+            // (i, j) must hold column T - (i - j): columns 2, 3 in row 0 and 1, 2 in row 1
             assertArrayEquals(new float[] {2, 3, 11, 12}, XLNet.relShift(scores, 2).toFloatArray());
         }
     }
@@ -38,9 +37,13 @@ class XLNetTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             // distances 3, 2, 1, 0, -1, -2 clamp to 1, 1, 1, 0, -1, -1; inverse frequencies 1 and 1/100
             float[] e = XLNet.relativePositionalEncoding(manager, 3, config).toFloatArray();
-            float[] one = {(float) Math.sin(1), (float) Math.sin(0.01), (float) Math.cos(1), (float) Math.cos(0.01)};
+            float sin1 = (float) Math.sin(1);
+            float sin001 = (float) Math.sin(0.01);
+            float cos1 = (float) Math.cos(1);
+            float cos001 = (float) Math.cos(0.01);
+            float[] one = {sin1, sin001, cos1, cos001};
             float[] zero = {0, 0, 1, 1};
-            float[] minusOne = {(float) -Math.sin(1), (float) -Math.sin(0.01), (float) Math.cos(1), (float) Math.cos(0.01)};
+            float[] minusOne = {-sin1, -sin001, cos1, cos001};
             float[][] expected = {one, one, one, zero, minusOne, minusOne};
             for (int row = 0; row < 6; row++) {
                 assertArrayEquals(expected[row], Arrays.copyOfRange(e, 4 * row, 4 * row + 4), 1e-6f, "row " + row);
@@ -79,8 +82,8 @@ class XLNetTest {
     void unsupportedAttentionTypeIsRejectedNamingFileAndKey(@TempDir Path dir) throws IOException {
         Path source = ArchGolden.directory("xlnet");
         Files.copy(source.resolve("model.safetensors"), dir.resolve("model.safetensors"));
-        Files.writeString(dir.resolve("config.json"),
-                Files.readString(source.resolve("config.json")).replace("\"attn_type\": \"bi\"", "\"attn_type\": \"uni\""));
+        String config = Files.readString(source.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"), config.replace("\"attn_type\": \"bi\"", "\"attn_type\": \"uni\""));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PretrainedModels.read(dir));
         assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("attn_type")
                 && e.getMessage().contains("uni"), e.getMessage());
