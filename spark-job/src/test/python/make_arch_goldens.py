@@ -9,7 +9,8 @@ For each architecture it writes spark-job/src/test/resources/golden/<arch>-tiny/
   golden.json                     -- explicit inputs (ids, token type ids, attention masks) and, for the
                                      full model and for kept-layer subsets, the last hidden state and the
                                      sequence-classification logits; every hidden state for the full
-                                     model on the pairs batch
+                                     model on the pairs batch; for XLNet also the pairs with four
+                                     more left pad tokens, whose logits must equal the pairs' ones
 
 Parameters are redrawn with a wide spread (LayerNorm gains around 1, biases non-zero) so that a wrong
 bias, gain or mask shows up far above the 1e-5 tolerance. References are computed in float64 from the
