@@ -61,7 +61,15 @@ final class TokenizerJson implements Tokenizer {
             throw new IllegalArgumentException(
                     "tokenizer " + source + " cannot encode at maxLength " + maxLength + ": " + e.getMessage(), e);
         }
-        return new Encoding(encoding.getIds(), encoding.getTypeIds());
+        long[] ids = encoding.getIds();
+        if (ids.length > maxLength) {
+            // HF leaves the input uncut when maxLength cannot even hold the special tokens.
+            throw new IllegalArgumentException(
+                    "maxLength " + maxLength + " is too short for the special tokens of tokenizer " + source
+                            + " (" + (textB == null ? "single sentence" : "pair") + " left uncut at " + ids.length
+                            + " tokens)");
+        }
+        return new Encoding(ids, encoding.getTypeIds());
     }
 
     private HuggingFaceTokenizer nativeTokenizer(int maxLength) {

@@ -57,7 +57,7 @@ public final class Tokenizers {
         PaddingSide side = architecture == Architecture.XLNET ? PaddingSide.LEFT : PaddingSide.RIGHT;
 
         Path tokenizerJson = modelDir.resolve(TOKENIZER_JSON);
-        if (Files.isRegularFile(tokenizerJson)) {
+        if (Files.exists(tokenizerJson)) {
             String json = readString(tokenizerJson);
             long padId = tokenId(tokenizerJson, parse(tokenizerJson, json), padToken);
             return new TokenizerJson(tokenizerJson.toString(), json, padId, padTypeId, side);
