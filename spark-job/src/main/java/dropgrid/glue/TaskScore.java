@@ -52,6 +52,20 @@ public record TaskScore(GlueTask task, Map<String, Double> metrics) {
         return new TaskScore(task, values);
     }
 
+    /** Scores predicted class indices against the gold labels of {@code examples}. */
+    public static TaskScore of(GlueTask task, Split split, int[] predicted, List<Example> examples) {
+        int[] gold = new int[examples.size()];
+        for (int i = 0; i < gold.length; i++) {
+            gold[i] = task.labelIndex(examples.get(i).label());
+        }
+        return of(task, split, predicted, gold);
+    }
+
+    /** Scores predicted similarities against the gold scores of STS-B {@code examples}. */
+    public static TaskScore of(GlueTask task, Split split, double[] predicted, List<Example> examples) {
+        return of(task, split, predicted, examples.stream().mapToDouble(Example::score).toArray());
+    }
+
     /** Scores the regression task STS-B from predicted and gold similarity scores. */
     public static TaskScore of(GlueTask task, Split split, double[] predicted, double[] gold) {
         if (!task.isRegression()) {

@@ -54,6 +54,17 @@ class TaskScoreTest {
     }
 
     @Test
+    void examplesSupplyGoldLabelsByName() {
+        List<Example> gold = List.of(Example.classified("dev-0", "a", "b", "not_entailment"),
+                Example.classified("dev-1", "c", "d", "entailment"));
+        // RTE labels: entailment = 0, not_entailment = 1.
+        assertEquals(50.0, TaskScore.of(GlueTask.RTE, Split.DEV, new int[] {1, 1}, gold).headline(), 1e-12);
+        List<Example> scored = List.of(Example.scored("dev-0", "a", "b", 1.0), Example.scored("dev-1", "c", "d", 4.0),
+                Example.scored("dev-2", "e", "f", 2.5));
+        assertEquals(-100.0, TaskScore.of(GlueTask.STSB, Split.DEV, new double[] {3, 1, 2}, scored).headline(), 1e-9);
+    }
+
+    @Test
     void classIndexOutsideTheLabelSetIsRejected() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TaskScore.of(GlueTask.RTE, Split.DEV, new int[] {0, 2}, new int[] {0, 1}));
