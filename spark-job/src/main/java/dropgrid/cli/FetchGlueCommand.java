@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,7 +86,7 @@ public final class FetchGlueCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, file.path(), interactive);
             Download.Outcome outcome = download.fetch(table.url(baseUrl, file),
                     dir.resolve(file.path()), file.bytes(), file.sha256(), bar);
-            String state = outcome.name().toLowerCase(java.util.Locale.ROOT);
+            String state = outcome.name().toLowerCase(Locale.ROOT);
             bar.finish(state);
             String task = tasks.stream().filter(t -> t.hfName().equals(file.taskDir())).findFirst().orElseThrow()
                     .dirName();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads GLUE's TSV files as {@code download_glue_data.py} lays them out ({@code <glue_dir>/<TASK>/
@@ -42,7 +43,7 @@ public final class GlueTsv {
         Path file = file(glueDir, task, split);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("GLUE file " + file + " is missing: " + task.dirName() + " "
-                    + split.name().toLowerCase(java.util.Locale.ROOT) + " is expected at <glue_dir>/"
+                    + split.name().toLowerCase(Locale.ROOT) + " is expected at <glue_dir>/"
                     + task.dirName() + "/" + task.tsvFile(split) + " (run `dropgrid fetch-glue --tasks "
                     + task.dirName() + "` or point glue_dir at a complete GLUE copy)");
         }
@@ -52,7 +53,7 @@ public final class GlueTsv {
     /** Reads a TSV file laid out as {@code task}'s {@code split}. */
     public static List<Example> readFile(Path file, GlueTask task, Split split) {
         GlueTask.TsvLayout layout = task.tsvLayout(split);
-        String prefix = split.name().toLowerCase(java.util.Locale.ROOT);
+        String prefix = split.name().toLowerCase(Locale.ROOT);
         List<Example> examples = new ArrayList<>();
         try (LineReader lines = new LineReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder()))) {
