@@ -98,7 +98,8 @@ public record ExperimentSpec(
     /**
      * What one Spark task may use.
      *
-     * @param threadsPerTask CPU threads per cell (default 1); local mode runs cores / threads cells at once
+     * @param threadsPerTask CPU threads per cell (default: {@code spark.task.cpus}, 1); local mode runs
+     *     cores / threads cells at once
      * @param gpusPerTask 0 or 1; on a cluster Spark's {@code spark.task.resource.gpu.amount} assigns the GPU
      */
     public record ResourcesSpec(Integer threadsPerTask, Integer gpusPerTask) {}

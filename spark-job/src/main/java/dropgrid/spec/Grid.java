@@ -24,7 +24,7 @@ import java.util.Map;
  * @param specHash the spec's hash (see {@link SpecReader#hash})
  * @param cells every cell, no two with the same id
  * @param depths the depth L of each model, by model id
- * @param threadsPerTask CPU threads each cell may use
+ * @param threadsPerTask CPU threads each cell may use; 0 = not set (the task takes {@code spark.task.cpus})
  * @param gpusPerTask GPUs each cell uses (0 or 1)
  */
 public record Grid(

@@ -94,8 +94,8 @@ final class SpecValidator {
         Map<GlueTask, Hyperparameters> hyperparameters = hyperparameters(s.hyperparameters(), tasks);
         Limits limits = limits(s.limits());
         ResourcesSpec r = s.resources() == null ? new ResourcesSpec(null, null) : s.resources();
-        int threads = r.threadsPerTask() == null ? 1 : r.threadsPerTask();
-        if (threads < 1) {
+        int threads = r.threadsPerTask() == null ? 0 : r.threadsPerTask();
+        if (r.threadsPerTask() != null && threads < 1) {
             error("resources.threads_per_task", threads + " is not allowed; must be >= 1");
         }
         int gpus = r.gpusPerTask() == null ? 0 : r.gpusPerTask();
