@@ -65,6 +65,9 @@ public final class GridJob {
             Map<String, String> env) {
         Grid grid = InputStaging.isRemote(specLocation) ? null
                 : SpecReader.load(specLocation, HadoopConf.fromSystemProperties(), env, overrides);
+        // spark-submit's --conf arrives as system properties: a missing runner fails before Spark starts.
+        RunnerLoader.check(options.runnerClass() != null ? options.runnerClass()
+                : System.getProperty(RUNNER_CONF, DEFAULT_RUNNER));
         SparkSession spark = session(grid == null ? "dropgrid run" : "dropgrid run " + grid.name(), options.master(),
                 grid == null ? 0 : grid.threadsPerTask(), grid == null ? 0 : grid.gpusPerTask());
         try {
