@@ -14,8 +14,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Spark driver of a grid: finds the cells without a committed result, runs them longest first,
@@ -28,8 +26,6 @@ public final class GridJob {
     public static final String RUNNER_CONF = "spark.dropgrid.runner";
     /** The fine-tuning runner, used when neither {@code --runner} nor {@link #RUNNER_CONF} names one. */
     public static final String DEFAULT_RUNNER = "dropgrid.train.FineTuneCellRunner";
-
-    private static final Logger LOG = LoggerFactory.getLogger(GridJob.class);
 
     private GridJob() {}
 
@@ -109,7 +105,7 @@ public final class GridJob {
         // Longest first, so the last wave is made of short cells and no executor idles behind one long one.
         pending.sort(Comparator.comparingDouble(grid::costUnits).reversed());
         int skipped = grid.cells().size() - pending.size();
-        LOG.info("dropgrid run '{}': {} cells, {} with committed results skipped, {} to run with runner {}",
+        System.err.printf("dropgrid run '%s': %d cells, %d with committed results skipped, %d to run with %s%n",
                 grid.name(), grid.cells().size(), skipped, pending.size(), runner);
         long ok = 0;
         long failed = 0;
@@ -145,7 +141,7 @@ public final class GridJob {
         }
         jsc.setJobDescription("dropgrid collect '" + grid.name() + "'");
         int rows = ResultTable.rebuild(spark, grid.output()).size();
-        LOG.info("dropgrid run '{}': results rebuilt, {} rows in {}", grid.name(), rows,
+        System.err.printf("dropgrid run '%s': %d result rows in %s%n", grid.name(), rows,
                 ResultFiles.resultsDir(grid.output()));
         return new Summary(grid.name(), grid.output(), grid.cells().size(), skipped, pending.size(), ok, failed, rows,
                 ResultFiles.resultsDir(grid.output()), (System.nanoTime() - t0) / 1e9);
@@ -176,9 +172,15 @@ public final class GridJob {
         if (chosen != null) {
             builder.master(chosen);
         }
-        if (chosen != null && chosen.startsWith("local")) {
+        boolean local = chosen != null && chosen.startsWith("local");
+        if (local) {
             builder.config("spark.ui.showConsoleProgress", "false");
         }
-        return builder.getOrCreate();
+        SparkSession spark = builder.getOrCreate();
+        if (local) {
+            // In a terminal Spark's INFO lines would bury the progress line; clusters keep their log config.
+            spark.sparkContext().setLogLevel("WARN");
+        }
+        return spark;
     }
 }
