@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -61,8 +62,7 @@ public final class SpecReader {
 
     private SpecReader() {}
 
-    private static <M extends ObjectMapper, B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>> B configure(
-            B builder) {
+    private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
         return builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -182,7 +182,8 @@ public final class SpecReader {
         for (String key : keys) {
             Type t = known.get(key);
             if (t == null) {
-                errors.add(join(path, key) + ": unknown key '" + key + "'; known keys: " + String.join(", ", known.keySet()));
+                errors.add(join(path, key) + ": unknown key '" + key + "'; known keys: "
+                        + String.join(", ", known.keySet()));
                 object.remove(key);
             } else {
                 removeUnknownKeys(object.get(key), t, join(path, key), errors);

@@ -88,9 +88,9 @@ public record Cell(
 
     /**
      * A deterministic id: the first 16 hex digits of SHA-256 over the canonical form of every field
-     * that changes the result. The run name, GLUE location, threads and GPU (use and index) do not change the
-     * science, so they are left out: the same cell in a renamed run or on another cluster is the same
-     * cell.
+     * that changes the result. The run name, GLUE location, threads and GPU (use and index) do not
+     * change the science, so they are left out: the same cell in a renamed run or on another cluster is
+     * the same cell.
      */
     public String id() {
         return sha256(canonical()).substring(0, 16);
