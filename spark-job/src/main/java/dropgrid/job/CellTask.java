@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
@@ -79,26 +80,26 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
         return new Outcome(cell.id(), row.status(), (System.nanoTime() - t0) / 1e9);
     }
 
+    private static Cell place(Cell cell) {
+        TaskContext tc = TaskContext.get();
+        Map<String, ResourceInformation> resources = tc == null ? Map.of() : tc.resourcesJMap();
+        int taskCpus = SparkEnv.get() == null ? 1 : SparkEnv.get().conf().getInt("spark.task.cpus", 1);
+        return place(cell, resources, taskCpus);
+    }
+
     /**
      * The GPU comes from Spark's resource scheduling when {@code spark.task.resource.gpu.amount} is set;
      * threads from the spec, else {@code spark.task.cpus}.
      */
-    private static Cell place(Cell cell) {
-        TaskContext tc = TaskContext.get();
+    static Cell place(Cell cell, Map<String, ResourceInformation> resources, int taskCpus) {
         Integer gpu = null;
         boolean useGpu = cell.useGpu();
-        if (tc != null) {
-            ResourceInformation info = tc.resourcesJMap().get("gpu");
-            if (info != null && info.addresses().length > 0) {
-                gpu = Integer.parseInt(info.addresses()[0].trim());
-                useGpu = true;
-            }
+        ResourceInformation info = resources.get("gpu");
+        if (info != null && info.addresses().length > 0) {
+            gpu = Integer.parseInt(info.addresses()[0].trim());
+            useGpu = true;
         }
-        int threads = cell.threads();
-        if (threads <= 0) {
-            threads = SparkEnv.get() == null ? 1 : SparkEnv.get().conf().getInt("spark.task.cpus", 1);
-        }
-        return cell.placed(threads, useGpu, gpu);
+        return cell.placed(cell.threads() > 0 ? cell.threads() : taskCpus, useGpu, gpu);
     }
 
     private static boolean killed() {
