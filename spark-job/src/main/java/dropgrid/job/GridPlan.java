@@ -89,8 +89,8 @@ public record GridPlan(List<CellPlan> cells, Summary summary) {
                     c.stage().name().toLowerCase(Locale.ROOT), c.seed(), state, cost,
                     perUnit == null ? null : cost * perUnit));
         }
-        return new GridPlan(cells, new Summary(grid.name(), grid.specHash(), grid.output(), grid.cells().size(), pending,
-                ok, failed, perModelTask, perUnit, perUnit == null ? null : pendingUnits * perUnit));
+        return new GridPlan(cells, new Summary(grid.name(), grid.specHash(), grid.output(), grid.cells().size(),
+                pending, ok, failed, perModelTask, perUnit, perUnit == null ? null : pendingUnits * perUnit));
     }
 
     /** The Hadoop settings a command without Spark uses: defaults plus {@code spark.hadoop.*} system properties. */

@@ -52,7 +52,8 @@ final class GridProgress implements AutoCloseable {
     }
 
     private static String format(Duration d) {
-        return d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m" : d.toMinutes() + "m" + d.toSecondsPart() + "s";
+        return d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m"
+                : d.toMinutes() + "m" + d.toSecondsPart() + "s";
     }
 
     @Override

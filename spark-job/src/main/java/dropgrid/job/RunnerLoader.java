@@ -50,7 +50,8 @@ final class RunnerLoader {
         try {
             return c.asSubclass(CellRunner.class).getConstructor();
         } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException("runner class '" + className + "' has no public no-argument constructor", e);
+            throw new IllegalArgumentException(
+                    "runner class '" + className + "' has no public no-argument constructor", e);
         }
     }
 }

@@ -42,7 +42,8 @@ final class SpecValidator {
             "bert-base-uncased", new ModelSpec("bert-base-uncased", "bert", "bert-base-uncased", 12),
             "bert-base-cased", new ModelSpec("bert-base-cased", "bert", "bert-base-cased", 12),
             "bert-large-uncased", new ModelSpec("bert-large-uncased", "bert", "bert-large-uncased", 24),
-            "distilbert-base-uncased", new ModelSpec("distilbert-base-uncased", "distilbert", "distilbert-base-uncased", 6),
+            "distilbert-base-uncased",
+            new ModelSpec("distilbert-base-uncased", "distilbert", "distilbert-base-uncased", 6),
             "roberta-base", new ModelSpec("roberta-base", "roberta", "roberta-base", 12),
             "xlnet-base-cased", new ModelSpec("xlnet-base-cased", "xlnet", "xlnet-base-cased", 12));
 
@@ -212,7 +213,8 @@ final class SpecValidator {
         return seeds;
     }
 
-    private List<Grid.Model> models(List<ModelSpec> specs, List<Double> drop, TwoStageSpec twoStage, boolean allowDropAll) {
+    private List<Grid.Model> models(List<ModelSpec> specs, List<Double> drop, TwoStageSpec twoStage,
+            boolean allowDropAll) {
         List<Grid.Model> models = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
             error("models", "missing; required: a list of {id, architecture, source, layers}");
@@ -230,7 +232,6 @@ final class SpecValidator {
             } else if (!ids.add(m.id())) {
                 error(at + ".id", "'" + m.id() + "' is used by another model; ids must be unique");
             }
-            int errorsBefore = errors.size();
             Integer depth = m.layers();
             String architecture = m.architecture();
             String source = null;
@@ -260,6 +261,10 @@ final class SpecValidator {
                     if (config != null) {
                         depth = reconcile(at + ".layers", depth, depthOf(config));
                         architecture = reconcileArchitecture(at, architecture, config.path("model_type").asText(null));
+                        if (depth == null) {
+                            error(at + ".layers", "missing; " + dir.resolve("config.json")
+                                    + " has no num_hidden_layers, n_layers or n_layer");
+                        }
                     }
                 }
             } else if (source != null) {
@@ -273,7 +278,8 @@ final class SpecValidator {
                 }
             }
             Architecture arch = null;
-            if (architecture == null && source != null && errors.size() == errorsBefore) {
+            boolean missingDir = local && !Files.isDirectory(Paths.get(source));
+            if (architecture == null && source != null && !missingDir) {
                 error(at + ".architecture", "missing; required unless the source's config.json has model_type");
             } else if (architecture != null) {
                 try {
@@ -351,7 +357,8 @@ final class SpecValidator {
             Double v = values.get(i);
             String at = path + "[" + i + "]";
             if (v == null || !Double.isFinite(v) || v <= 0) {
-                error(at, v + " is not allowed; K must be >= 1 or a fraction in (0, 1) (K = 0, the baseline, is always run)");
+                error(at, v + " is not allowed; K must be >= 1 or a fraction in (0, 1)"
+                        + " (K = 0, the baseline, is always run)");
                 continue;
             }
             int k;
@@ -383,7 +390,8 @@ final class SpecValidator {
         List<StrategySpec> out = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
             if ("strategies".equals(path)) {
-                error(path, "missing; required: a list of strategy names (" + String.join(", ", StrategyCatalog.names()) + ")");
+                error(path, "missing; required: a list of strategy names ("
+                        + String.join(", ", StrategyCatalog.names()) + ")");
             }
             return out;
         }
@@ -399,7 +407,8 @@ final class SpecValidator {
                 continue;
             }
             if (!StrategyCatalog.isKnown(s.name())) {
-                error(at, "unknown strategy '" + s.name() + "'; allowed: " + String.join(", ", StrategyCatalog.names()));
+                error(at, "unknown strategy '" + s.name() + "'; allowed: "
+                        + String.join(", ", StrategyCatalog.names()));
                 continue;
             }
             Set<String> allowed = StrategyCatalog.optionsOf(s.name());
@@ -444,7 +453,8 @@ final class SpecValidator {
                 try {
                     GlueTask t = GlueTask.parse(e.getKey());
                     if (!tasks.contains(t)) {
-                        error(at, "'" + e.getKey() + "' is not in tasks " + tasks.stream().map(GlueTask::dirName).toList());
+                        error(at, "'" + e.getKey() + "' is not in tasks "
+                                + tasks.stream().map(GlueTask::dirName).toList());
                     }
                     overrides.put(t, e.getValue());
                 } catch (IllegalArgumentException ex) {

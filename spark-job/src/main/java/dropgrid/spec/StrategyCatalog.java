@@ -50,7 +50,8 @@ public final class StrategyCatalog {
     public static Set<String> optionsOf(String name) {
         Set<String> o = OPTIONS.get(name);
         if (o == null) {
-            throw new IllegalArgumentException("unknown strategy '" + name + "'; allowed: " + String.join(", ", names()));
+            throw new IllegalArgumentException(
+                    "unknown strategy '" + name + "'; allowed: " + String.join(", ", names()));
         }
         return o;
     }
