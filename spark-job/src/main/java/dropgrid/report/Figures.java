@@ -84,6 +84,9 @@ public final class Figures {
         style(chart.getStyler());
         chart.getStyler().setOverlapped(false);
         chart.getStyler().setYAxisDecimalPattern("0.0");
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsFont(chart.getStyler().getAxisTickLabelsFont());
+        chart.getStyler().setDecimalPattern("0.00");
         List<Integer> drops = table.scores().stream().map(StrategyScore::drop).distinct().sorted().toList();
         Map<String, Map<Integer, Double>> byStrategy = new TreeMap<>();
         for (StrategyScore s : table.scores()) {
@@ -145,6 +148,9 @@ public final class Figures {
         chart.getStyler().setShowValue(true);
         chart.getStyler().setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setPlotContentSize(0.95);
+        // A light sequential palette keeps the black cell values readable at both ends.
+        chart.getStyler().setRangeColors(new Color[] {new Color(0xFF, 0xFF, 0xCC), new Color(0xA1, 0xDA, 0xB4),
+            new Color(0x41, 0xB6, 0xC4)});
         int layers = scores.stream().mapToInt(s -> s.scores().size()).max().orElse(0);
         List<Integer> xs = new ArrayList<>();
         for (int i = 0; i < layers; i++) {

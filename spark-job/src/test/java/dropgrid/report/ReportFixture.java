@@ -24,14 +24,14 @@ import java.util.Map;
  * 50/110/75 s at K = 6; inference 10 s at K = 0, 5 s at K = 6. Contribution cells carry layer scores:
  * RTE seed 1 i/10, seed 2 0.5 for layer i; MRPC 0.2 everywhere.
  */
-final class ReportFixture {
+public final class ReportFixture {
 
     private static final Map<String, Double> BASE_FINETUNE = Map.of("RTE", 100.0, "MRPC", 200.0, "SST-2", 150.0);
     private static final Map<String, Double> HALF_FINETUNE = Map.of("RTE", 50.0, "MRPC", 110.0, "SST-2", 75.0);
 
     private ReportFixture() {}
 
-    static List<ResultRow> rows() {
+    public static List<ResultRow> rows() {
         List<ResultRow> rows = new ArrayList<>();
         rows.add(ok("bert", "RTE", "none", 0, 1, 70));
         rows.add(ok("bert", "RTE", "none", 0, 2, 66));
