@@ -107,6 +107,7 @@ public record PaperCheck(List<Claim> claims) {
         for (String model : models) {
             StrategyTable table = report.strategyTable(model, ResultRow.PRETRAINED);
             String note = "over " + (table.tasks().isEmpty() ? "no task" : String.join(", ", table.tasks()))
+                    + (Double.isNaN(table.baseline()) ? "; no baseline (strategy none, K = 0)" : "")
                     + (report.limited(model) ? "; run with training caps, not comparable" : "");
             claims.add(numeric(name + " top-6 Δ (points)", model, top6, delta(table, 6), DELTA_TOLERANCE_POINTS, note));
             claims.add(numeric(name + " top-4 Δ (points)", model, top4, delta(table, 4), DELTA_TOLERANCE_POINTS, note));

@@ -70,7 +70,8 @@ public record Table(String id, String title, List<String> notes, List<String> he
         for (List<Object> row : rows) {
             s.append("<tr>");
             for (Object cell : row) {
-                s.append(cell instanceof Number ? "<td class=\"num\">" : "<td>")
+                // Unknown values sit in numeric columns: align their dash with the numbers.
+                s.append(cell == null || cell instanceof Number ? "<td class=\"num\">" : "<td>")
                         .append(escape(display(cell))).append("</td>");
             }
             s.append("</tr>\n");

@@ -191,6 +191,7 @@ class ReportTest {
         assertEquals(Verdict.MATCHED, bert.get("fine-tuning time −50 % at half depth (%)").verdict());
         // xlnet has no baseline: nothing about it can be measured.
         assertEquals(Verdict.NOT_MEASURED, xlnet.get("XLNet top-6 Δ (points)").verdict());
+        assertEquals("over RTE; no baseline (strategy none, K = 0)", xlnet.get("XLNet top-6 Δ (points)").note());
         assertEquals(Verdict.NOT_MEASURED, xlnet.get("top is the best strategy at every K").verdict());
         assertEquals(Verdict.NOT_MEASURED, xlnet.get("parameters −40 % at half depth (%)").verdict());
     }
