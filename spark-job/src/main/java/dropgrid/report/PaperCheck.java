@@ -4,6 +4,7 @@ import dropgrid.report.Report.Cost;
 import dropgrid.report.Report.StrategyScore;
 import dropgrid.report.Report.StrategyTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -153,7 +154,7 @@ public record PaperCheck(List<Claim> claims) {
     public Table table() {
         List<List<Object>> body = new ArrayList<>();
         for (Claim c : claims) {
-            body.add(new ArrayList<>(java.util.Arrays.asList(c.claim(), c.model(), c.paper(), c.measured(), c.tolerance(),
+            body.add(new ArrayList<>(Arrays.asList(c.claim(), c.model(), c.paper(), c.measured(), c.tolerance(),
                     c.verdict().toString(), c.note())));
         }
         return new Table("paper-check", "Paper check: measured vs. published claims",

@@ -1,6 +1,7 @@
 package dropgrid.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,7 +26,7 @@ public record Table(String id, String title, List<String> notes, List<String> he
                 throw new IllegalStateException("table " + id + ": row " + row + " has " + row.size()
                         + " cells for " + header.size() + " columns");
             }
-            copy.add(java.util.Collections.unmodifiableList(new ArrayList<>(row)));
+            copy.add(Collections.unmodifiableList(new ArrayList<>(row)));
         }
         rows = List.copyOf(copy);
     }

@@ -183,7 +183,11 @@ class ResultsReaderTest {
         fields.remove(headline);
         List<Row> rows = new ArrayList<>();
         for (ResultRow r : ReportFixture.rows().subList(0, 2)) {
-            List<Object> values = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(toRow(r).toSeq()));
+            Row full = toRow(r);
+            List<Object> values = new ArrayList<>();
+            for (int i = 0; i < full.size(); i++) {
+                values.add(full.get(i));
+            }
             values.remove(headline);
             rows.add(RowFactory.create(values.toArray()));
         }

@@ -1,6 +1,7 @@
 package dropgrid.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -66,9 +67,9 @@ public final class ReportFixture {
             rising.add(i / 10.0);
         }
         rows.add(withScores(ok("bert", "RTE", "contribution", 6, 1, 58), rising));
-        rows.add(withScores(ok("bert", "RTE", "contribution", 6, 2, 60), java.util.Collections.nCopies(12, 0.5)));
-        rows.add(withScores(ok("bert", "MRPC", "contribution", 6, 1, 82), java.util.Collections.nCopies(12, 0.2)));
-        rows.add(withScores(ok("bert", "MRPC", "contribution", 6, 2, 82), java.util.Collections.nCopies(12, 0.2)));
+        rows.add(withScores(ok("bert", "RTE", "contribution", 6, 2, 60), Collections.nCopies(12, 0.5)));
+        rows.add(withScores(ok("bert", "MRPC", "contribution", 6, 1, 82), Collections.nCopies(12, 0.2)));
+        rows.add(withScores(ok("bert", "MRPC", "contribution", 6, 2, 82), Collections.nCopies(12, 0.2)));
 
         rows.add(stage(ok("bert", "RTE", "top", 6, 1, 65), ResultRow.FINETUNED));
         rows.add(stage(ok("bert", "MRPC", "top", 6, 1, 86), ResultRow.FINETUNED));

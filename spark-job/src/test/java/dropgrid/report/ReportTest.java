@@ -13,8 +13,10 @@ import dropgrid.report.Report.LayerScores;
 import dropgrid.report.Report.LayersNeeded;
 import dropgrid.report.Report.StrategyScore;
 import dropgrid.report.Report.StrategyTable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Report numbers on {@link ReportFixture}, checked against values worked out by hand in the comments. */
@@ -100,7 +102,7 @@ class ReportTest {
 
     @Test
     void layersNeededUsesPointAndPercentTolerances() {
-        Map<String, LayersNeeded> bert = new java.util.TreeMap<>();
+        Map<String, LayersNeeded> bert = new TreeMap<>();
         report.layersNeeded().stream().filter(n -> n.model().equals("bert")).forEach(n -> bert.put(n.task(), n));
         // MRPC baseline 87: top K=4 86.5, K=6 85.5. 1 pt floor 86 -> K=4; 2 pt floor 85 -> K=6;
         // 1 % floor 86.13 -> K=4; 2 % floor 85.26 -> K=6.
@@ -165,7 +167,7 @@ class ReportTest {
 
     @Test
     void layerScoresOfDifferentLengthsAreRejectedWithModelAndTask() {
-        List<ResultRow> rows = new java.util.ArrayList<>(ReportFixture.rows());
+        List<ResultRow> rows = new ArrayList<>(ReportFixture.rows());
         ResultRow r = ReportFixture.ok("bert", "RTE", "contribution", 4, 3, 50);
         rows.add(new ResultRow("x", "bert", "bert", "RTE", "contribution", 4, ResultRow.PRETRAINED, 12, List.of(0.1, 0.2),
                 3, 0, 0, 50, r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), "ok", ""));
@@ -175,8 +177,8 @@ class ReportTest {
 
     @Test
     void paperCheckJudgesEachClaimWithinItsTolerance() {
-        Map<String, Claim> bert = new java.util.TreeMap<>();
-        Map<String, Claim> xlnet = new java.util.TreeMap<>();
+        Map<String, Claim> bert = new TreeMap<>();
+        Map<String, Claim> xlnet = new TreeMap<>();
         for (Claim c : PaperCheck.of(report).claims()) {
             (c.model().equals("bert") ? bert : xlnet).put(c.claim(), c);
         }
@@ -198,7 +200,7 @@ class ReportTest {
 
     @Test
     void bottomBestingTopIsReportedAsNotMatched() {
-        List<ResultRow> rows = new java.util.ArrayList<>(ReportFixture.rows());
+        List<ResultRow> rows = new ArrayList<>(ReportFixture.rows());
         rows.removeIf(r -> r.modelId().equals("bert") && r.strategy().equals("bottom") && r.drop() == 4);
         rows.add(ReportFixture.ok("bert", "RTE", "bottom", 4, 1, 99));
         rows.add(ReportFixture.ok("bert", "MRPC", "bottom", 4, 1, 99));
