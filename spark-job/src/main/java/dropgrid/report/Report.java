@@ -376,7 +376,8 @@ public final class Report {
                 + "Δ is the difference to the unpruned baseline (strategy none, K = 0) over the same tasks.");
         List<List<Object>> body = new ArrayList<>();
         for (String model : models()) {
-            if (!stages(model).contains(stage)) {
+            boolean baselineOnly = ResultRow.PRETRAINED.equals(stage) && scores.containsKey(CellKey.baseline(model));
+            if (!stages(model).contains(stage) && !baselineOnly) {
                 continue;
             }
             StrategyTable t = strategyTable(model, stage);

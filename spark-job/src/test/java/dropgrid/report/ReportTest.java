@@ -88,6 +88,15 @@ class ReportTest {
     }
 
     @Test
+    void modelWithOnlyABaselineStillShowsItsBaselineRow() {
+        Report only = new Report(List.of(ReportFixture.ok("bert", "RTE", "none", 0, 1, 70),
+                ReportFixture.ok("bert", "RTE", "none", 0, 2, 66)));
+        // (70 + 66) / 2 = 68
+        assertEquals(List.of(List.of("bert", "none (baseline)", ResultRow.PRETRAINED, 0, 12, 68.0, 0.0, false)),
+                only.tables().get(0).rows());
+    }
+
+    @Test
     void taskWiseTableHasSeedMeansAndDashesForMissingTasks() {
         Table t = report.tables().stream().filter(x -> x.id().equals("task-wise")).findFirst().orElseThrow();
         assertEquals(List.of("model", "strategy", "drop stage", "K", "MRPC", "RTE", "SST-2"), t.header());
