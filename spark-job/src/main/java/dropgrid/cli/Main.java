@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             PlanCommand.class,
             CollectCommand.class,
+            ReportCommand.class,
             FetchModelCommand.class,
             FetchGlueCommand.class,
             EncodeCommand.class,
