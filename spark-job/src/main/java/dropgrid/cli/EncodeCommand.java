@@ -3,8 +3,6 @@ package dropgrid.cli;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
@@ -83,8 +81,7 @@ public final class EncodeCommand implements Callable<Integer> {
             long[] ids = input.ids.inputIds;
             encoded = encode(model, keepLayers, ids, input.ids.tokenTypeIds == null ? new long[ids.length] : input.ids.tokenTypeIds);
         }
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        spec.commandLine().getOut().println(json.writeValueAsString(encoded));
+        spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(encoded));
         return 0;
     }
 
