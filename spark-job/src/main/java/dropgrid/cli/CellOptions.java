@@ -39,7 +39,7 @@ final class CellOptions {
     @Option(names = "--drop", description = "Layers to drop (K). Default: ${DEFAULT-VALUE}.")
     int drop;
 
-    @Option(names = "--option", description = "Strategy option key=value (repeatable), e.g. sample=500.")
+    @Option(names = "--option", description = "Strategy option key=value (repeatable), e.g. sample_size=500.")
     Map<String, String> strategyOptions = new LinkedHashMap<>();
 
     @Option(names = "--stage", description = "When layers are dropped: pretrained or finetuned (fine-tune, drop,"

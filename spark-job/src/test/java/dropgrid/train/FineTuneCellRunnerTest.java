@@ -71,7 +71,7 @@ class FineTuneCellRunnerTest {
     @Test
     void dataDependentStrategyRecordsLayerScoresAndSelectTime() {
         CellResult r = new FineTuneCellRunner().run(
-                cell("RTE", "contribution", 1, Cell.DropStage.PRETRAINED, Map.of("sample", "16"), HP));
+                cell("RTE", "contribution", 1, Cell.DropStage.PRETRAINED, Map.of("sample_size", "16"), HP));
         assertEquals(CellResult.OK, r.status(), r.failureReason());
         assertEquals(2, r.keptLayers().size());
         assertEquals(3, r.layerScores().size());
@@ -88,7 +88,7 @@ class FineTuneCellRunnerTest {
 
     @Test
     void twoStageDataDependentCellMeasuresTheFineTunedModel() {
-        Map<String, String> options = Map.of("sample", "16");
+        Map<String, String> options = Map.of("sample_size", "16");
         CellResult pretrained = new FineTuneCellRunner().run(
                 cell("RTE", "contribution", 1, Cell.DropStage.PRETRAINED, options, HP));
         CellResult fineTuned = new FineTuneCellRunner().run(
