@@ -16,6 +16,40 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The loop trains every architecture, layer-dropped: finite losses, and AdamW moves every weight. */
 class EveryArchitectureFineTunesTest {
 
+    private static final Hyperparameters HP = new Hyperparameters(1e-3, 4, 1, 32, 0.0, false, 0.01, 1.0, 0.1, true, false);
+
+    /** 12 random sequences of 4..17 ids in [6, vocab), alternating labels. */
+    private static List<EncodedExample> examples(int vocab) {
+        Random random = new Random(3);
+        List<EncodedExample> out = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            int length = 4 + random.nextInt(14);
+            out.add(new EncodedExample(random.longs(length, 6, vocab).toArray(), new long[length], i % 2, Float.NaN));
+        }
+        return out;
+    }
+
+    /**
+     * Arrays a forward pass creates from a parameter (a reshaped weight) land in the model's manager
+     * and live until the model is closed: over 100k steps that is a leak. XLNet is left out until its
+     * attention stops doing this (22 arrays per step at 2 layers).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"bert-bare, 0", "distilbert-tiny, 0", "roberta-tiny, 1"})
+    void stepsAndEvaluationLeaveNoArraysInTheModelManager(String model, long padId) {
+        try (NDManager manager = NDManager.newBaseManager();
+                PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(TinyBert.dir(model))) {
+            Engine.getInstance().setRandomSeed(6);
+            PretrainedModels.Loaded loaded = PretrainedModels.build(checkpoint, List.of(0, 1), 2, 0.1, manager);
+            List<EncodedExample> train = examples(checkpoint.vocabSize());
+            Collator collator = new Collator(padId, 0, PaddingSide.RIGHT, 0);
+            int before = manager.getManagedArrays().size();
+            FineTuner.fineTune(loaded.classifier(), manager, train, collator, HP, 3, 6);
+            Evaluator.predict(loaded.classifier(), manager, train, collator, 4);
+            assertEquals(before, manager.getManagedArrays().size(), model + ": arrays left in the model's manager");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"bert-bare, 0, 0, RIGHT", "distilbert-tiny, 0, 0, RIGHT", "roberta-tiny, 1, 0, RIGHT",
         "xlnet-tiny, 5, 3, LEFT"})
@@ -25,18 +59,11 @@ class EveryArchitectureFineTunesTest {
             Engine.getInstance().setRandomSeed(6);
             PretrainedModels.Loaded loaded = PretrainedModels.build(checkpoint, List.of(0, checkpoint.depth() - 1), 2,
                     0.1, manager);
-            Random random = new Random(3);
-            List<EncodedExample> train = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                int length = 4 + random.nextInt(14);
-                train.add(new EncodedExample(random.longs(length, 6, checkpoint.vocabSize()).toArray(), new long[length],
-                        i % 2, Float.NaN));
-            }
+            List<EncodedExample> train = examples(checkpoint.vocabSize());
             List<float[]> before = new ArrayList<>();
             loaded.classifier().getParameters().forEach(p -> before.add(p.getValue().getArray().toFloatArray()));
-            Hyperparameters hp = new Hyperparameters(1e-3, 4, 1, 32, 0.0, false, 0.01, 1.0, 0.1, true, false);
             TrainingRun run = FineTuner.fineTune(loaded.classifier(), manager, train,
-                    new Collator(padId, padTypeId, side, 0), hp, 3, 6);
+                    new Collator(padId, padTypeId, side, 0), HP, 3, 6);
             assertEquals(3, run.steps());
             assertTrue(run.losses().stream().allMatch(Double::isFinite), run.losses().toString());
             int i = 0;
