@@ -137,17 +137,20 @@ public final class LayerSimilarity {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size = " + batchSize + " is not allowed; must be >= 1");
         }
+        // The means do not depend on order, and rows of like length waste no work on padding.
+        List<Tokenizer.Encoding> byLength = new ArrayList<>(encodings);
+        byLength.sort(java.util.Comparator.comparingInt(Tokenizer.Encoding::length));
         Iterable<NDList> batches = () -> new Iterator<>() {
             private int next;
 
             @Override
             public boolean hasNext() {
-                return next < encodings.size();
+                return next < byLength.size();
             }
 
             @Override
             public NDList next() {
-                List<Tokenizer.Encoding> rows = encodings.subList(next, Math.min(next + batchSize, encodings.size()));
+                List<Tokenizer.Encoding> rows = byLength.subList(next, Math.min(next + batchSize, byLength.size()));
                 next += rows.size();
                 return pad(rows, tokenizer, manager);
             }
