@@ -49,6 +49,16 @@ with torch.no_grad():
 
 OUT.mkdir(parents=True, exist_ok=True)
 model.save_pretrained(OUT, safe_serialization=True)
+# A 64-entry WordPiece vocabulary so `dropgrid select` can tokenise real GLUE text for this model: most
+# words become [UNK], which is all an identity layer needs.
+words = ["the", "a", "of", "to", "and", "in", "is", "was", "that", "for", "it", "on", "with", "as", "by",
+         "he", "she", "be", "at", "not", "his", "are", "from", "an", "this", "which", "or", "have", "has",
+         "had", "were", "they", "one", "their", "its", "new", "after", "who", "been", "said", "more", "first",
+         "also", "two", "than", "other", "all", "but", "there", "when", "into", "year", ".", ",", "'", "-",
+         "s", "##s", "##ed"]
+vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words
+assert len(vocab) == config.vocab_size, len(vocab)
+(OUT / "vocab.txt").write_text("\n".join(vocab) + "\n")
 (OUT / "expected.json").write_text(json.dumps({
     "identity_layers": IDENTITY, "input_ids": IDS, "token_type_ids": TYPES,
     "layer_cosine_cls": cls, "layer_cosine_tokens": tokens}, indent=2) + "\n")
