@@ -12,7 +12,8 @@ public interface DropStrategy {
     String name();
 
     /**
-     * The kept layer indices, sorted ascending, of size {@code depth - drop}.
+     * The kept layer indices, sorted ascending, of size {@code depth - drop} — except contribution's
+     * threshold mode, for which K is a cap and fewer layers may be dropped.
      *
      * @throws IllegalArgumentException when {@code drop} is outside what the strategy allows, naming
      *     the strategy, K and L

@@ -5,12 +5,15 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dropgrid.model.Architecture;
 import dropgrid.model.Encoder;
 import dropgrid.tokenize.Tokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -111,7 +114,7 @@ public final class LayerSimilarity {
      */
     public double[] layerCosine(SimilarityMode mode) {
         double[] byLayer = new double[pretrainedDepth];
-        java.util.Arrays.fill(byLayer, Double.NaN);
+        Arrays.fill(byLayer, Double.NaN);
         for (int k = 0; k < keptLayers.size(); k++) {
             byLayer[keptLayers.get(k)] = cosine(mode, k, k + 1);
         }
@@ -139,7 +142,7 @@ public final class LayerSimilarity {
         }
         // The means do not depend on order, and rows of like length waste no work on padding.
         List<Tokenizer.Encoding> byLength = new ArrayList<>(encodings);
-        byLength.sort(java.util.Comparator.comparingInt(Tokenizer.Encoding::length));
+        byLength.sort(Comparator.comparingInt(Tokenizer.Encoding::length));
         Iterable<NDList> batches = () -> new Iterator<>() {
             private int next;
 
@@ -234,7 +237,7 @@ public final class LayerSimilarity {
                 mask[at] = real ? 1 : 0;
             }
         }
-        ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(rows.size(), t);
+        Shape shape = new Shape(rows.size(), t);
         return new NDList(manager.create(ids, shape), manager.create(types, shape), manager.create(mask, shape));
     }
 

@@ -1,9 +1,11 @@
 package dropgrid.drop;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A strategy's parameters, parsed from the string map a cell carries ({@code Cell.strategyOptions}). Each
@@ -60,7 +62,7 @@ public record StrategyOptions(
     }
 
     private static boolean bool(String strategy, String key, String value) {
-        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new IllegalArgumentException("strategy '" + strategy + "': " + key + " = '" + value
@@ -68,7 +70,7 @@ public record StrategyOptions(
         };
     }
 
-    private static <T> T number(String strategy, String key, String value, java.util.function.Function<String, T> parse) {
+    private static <T> T number(String strategy, String key, String value, Function<String, T> parse) {
         try {
             return parse.apply(value.trim());
         } catch (NumberFormatException e) {
