@@ -12,7 +12,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Layer-dropping experiments on pre-trained transformers (Sajjad et al., arXiv 2004.03844).",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            PlanCommand.class,
+            CollectCommand.class,
+            ReportCommand.class,
+            FetchModelCommand.class,
+            FetchGlueCommand.class,
+            EncodeCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

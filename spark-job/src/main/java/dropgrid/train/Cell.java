@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * @param limits laptop/test caps
  * @param threads CPU threads this cell may use (0 = library default)
  * @param useGpu whether to run on the GPU the executor hands to the task
+ * @param gpu the GPU index Spark assigned to the task ({@code spark.task.resource.gpu.amount}); null on CPU
+ *     or when no index is known (then GPU 0)
  */
 public record Cell(
         String runName,
@@ -45,7 +47,8 @@ public record Cell(
         Hyperparameters hyperparameters,
         Limits limits,
         int threads,
-        boolean useGpu)
+        boolean useGpu,
+        Integer gpu)
         implements Serializable {
 
     /** When the layers of a cell are dropped (paper §6.4 "layer dropping on fine-tuned models"). */
@@ -60,11 +63,34 @@ public record Cell(
         strategyOptions = Map.copyOf(new TreeMap<>(strategyOptions));
     }
 
+    /** A cell before placement: no GPU index yet (the Spark task sets it on the executor). */
+    public Cell(String runName, String modelId, Architecture architecture, String modelSource, String task,
+            String glueDir, String strategy, int drop, DropStage stage, Map<String, String> strategyOptions, long seed,
+            Hyperparameters hyperparameters, Limits limits, int threads, boolean useGpu) {
+        this(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage, strategyOptions, seed,
+                hyperparameters, limits, threads, useGpu, null);
+    }
+
+    /** The same cell placed on a device; placement never changes {@link #id()}. */
+    public Cell placed(int threads, boolean useGpu, Integer gpu) {
+        return new Cell(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage,
+                strategyOptions, seed, hyperparameters, limits, threads, useGpu, gpu);
+    }
+
+    /**
+     * The same cell reading its model and GLUE data from local copies. The id changes with the source,
+     * so result rows keep the original cell's identity.
+     */
+    public Cell withInputs(String modelSource, String glueDir) {
+        return new Cell(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage,
+                strategyOptions, seed, hyperparameters, limits, threads, useGpu, gpu);
+    }
+
     /**
      * A deterministic id: the first 16 hex digits of SHA-256 over the canonical form of every field
-     * that changes the result. The run name, GLUE location, threads and GPU use do not change the
-     * science, so they are left out: the same cell in a renamed run or on another cluster is the same
-     * cell.
+     * that changes the result. The run name, GLUE location, threads and GPU (use and index) do not
+     * change the science, so they are left out: the same cell in a renamed run or on another cluster is
+     * the same cell.
      */
     public String id() {
         return sha256(canonical()).substring(0, 16);

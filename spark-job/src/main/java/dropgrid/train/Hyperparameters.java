@@ -1,5 +1,7 @@
 package dropgrid.train;
 
+import java.io.Serializable;
+
 /**
  * Fine-tuning hyper-parameters of one cell.
  *
@@ -26,7 +28,8 @@ public record Hyperparameters(
         double maxGradNorm,
         double dropout,
         boolean dynamicPadding,
-        boolean lengthGrouping) {
+        boolean lengthGrouping)
+        implements Serializable {
 
     public Hyperparameters {
         require(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", learningRate, "> 0");

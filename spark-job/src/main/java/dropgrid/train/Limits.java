@@ -1,5 +1,7 @@
 package dropgrid.train;
 
+import java.io.Serializable;
+
 /**
  * Caps that make a cell cheap enough for a laptop or a test; 0 means "no cap".
  *
@@ -7,7 +9,7 @@ package dropgrid.train;
  * @param maxEvalExamples evaluate on a seeded subset of at most this many dev examples
  * @param maxSteps stop fine-tuning after this many optimiser steps
  */
-public record Limits(int maxTrainExamples, int maxEvalExamples, int maxSteps) {
+public record Limits(int maxTrainExamples, int maxEvalExamples, int maxSteps) implements Serializable {
 
     public static final Limits NONE = new Limits(0, 0, 0);
 

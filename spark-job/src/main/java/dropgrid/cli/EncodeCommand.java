@@ -1,0 +1,79 @@
+package dropgrid.cli;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dropgrid.model.PretrainedModels;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dropgrid encode}: one example through a pre-trained encoder with the chosen layers, printing
+ * {@code {input_ids, token_type_ids, kept_layers, last_hidden_state (T × E), pooled (E)}}; the
+ * command-line twin of HF's {@code BertModel(...)} for spot checks against Python.
+ */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+        description = "Print the hidden states of one example through a model with the chosen layers kept.")
+public final class EncodeCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model directory (HF, Google TF or fetch-model layout).")
+    Path model;
+
+    @Option(names = "--keep-layers", split = ",", description = "Original layer indices to keep, ascending (default: all).")
+    List<Integer> keepLayers;
+
+    @Option(names = "--input-ids", split = ",", required = true,
+            description = "Token ids with special tokens, e.g. 101,7592,2088,102.")
+    long[] inputIds;
+
+    @Option(names = "--token-type-ids", split = ",", description = "Token types, same length (default: all 0).")
+    long[] tokenTypeIds;
+
+    /** The command's result, printed as JSON. */
+    public record Encoded(long[] inputIds, long[] tokenTypeIds, List<Integer> keptLayers, float[][] lastHiddenState,
+            float[] pooled) {}
+
+    @Override
+    public Integer call() throws Exception {
+        long[] types = tokenTypeIds == null ? new long[inputIds.length] : tokenTypeIds;
+        Encoded encoded = encode(model, keepLayers, inputIds, types);
+        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        spec.commandLine().getOut().println(json.writeValueAsString(encoded));
+        return 0;
+    }
+
+    static Encoded encode(Path model, List<Integer> keep, long[] ids, long[] types) {
+        if (types.length != ids.length) {
+            throw new IllegalArgumentException("--token-type-ids has " + types.length + " values, --input-ids "
+                    + ids.length + "; they must be the same length");
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
+            List<Integer> kept = keep != null ? keep : IntStream.range(0, checkpoint.depth()).boxed().toList();
+            var loaded = PretrainedModels.build(checkpoint, kept, 2, 0.0, manager);
+            long[] mask = new long[ids.length];
+            Arrays.fill(mask, 1);
+            NDList inputs = new NDList(manager.create(new long[][] {ids}), manager.create(new long[][] {types}),
+                    manager.create(new long[][] {mask}));
+            NDList out = loaded.classifier().encoder().forward(new ParameterStore(manager, false), inputs, false);
+            long e = out.get(0).getShape().get(2);
+            float[] flat = out.get(0).toFloatArray();
+            float[][] hidden = new float[ids.length][];
+            for (int t = 0; t < ids.length; t++) {
+                hidden[t] = Arrays.copyOfRange(flat, (int) (t * e), (int) ((t + 1) * e));
+            }
+            return new Encoded(ids, types, loaded.keptLayers(), hidden, out.get(1).toFloatArray());
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dropgrid.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dropgrid.glue.GlueTask;
+import dropgrid.train.Cell;
+import dropgrid.train.CellResult;
+import dropgrid.train.Hyperparameters;
+import dropgrid.train.Limits;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One row of the results dataset, column for column as {@code docs/results-schema.md} defines it
+ * (component names are the snake_case column names in camelCase). It is also the content of a
+ * committed cell file. Unknown numbers are null, never 0 or NaN.
+ */
+public record ResultRow(
+        String runName,
+        String cellId,
+        String specHash,
+        String modelId,
+        String architecture,
+        String modelSource,
+        String task,
+        String strategy,
+        Integer drop,
+        String dropStage,
+        Integer pretrainedDepth,
+        List<Integer> keptLayers,
+        List<Double> layerScores,
+        String strategyOptions,
+        Long seed,
+        Double hpLearningRate,
+        Integer hpBatchSize,
+        Integer hpEpochs,
+        Integer hpMaxSeqLength,
+        Double hpWarmupRatio,
+        Boolean hpLinearDecay,
+        Double hpWeightDecay,
+        Double hpMaxGradNorm,
+        Double hpDropout,
+        Boolean hpDynamicPadding,
+        Boolean hpLengthGrouping,
+        Integer limitMaxTrainExamples,
+        Integer limitMaxEvalExamples,
+        Integer limitMaxSteps,
+        Double metricAccuracy,
+        Double metricAccuracyMismatched,
+        Double metricF1,
+        Double metricMcc,
+        Double metricPearson,
+        Double metricSpearman,
+        Double headline,
+        Double baselineHeadline,
+        Double deltaHeadline,
+        Long paramsTotal,
+        Long paramsEncoder,
+        Integer trainExamples,
+        Integer trainSteps,
+        Integer evalExamples,
+        Double finetuneSeconds,
+        Double evalSeconds,
+        Double selectSeconds,
+        Double trainTokensPerSecond,
+        Double evalExamplesPerSecond,
+        Long peakHeapBytes,
+        Long peakRssBytes,
+        String device,
+        String host,
+        String status,
+        String failureReason,
+        Instant startedAt,
+        Instant finishedAt,
+        String dropgridVersion) {
+
+    private static final ObjectMapper OPTIONS_JSON =
+            JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+    public ResultRow {
+        keptLayers = keptLayers == null ? List.of() : List.copyOf(keptLayers);
+        layerScores = layerScores == null ? List.of() : List.copyOf(layerScores);
+        failureReason = failureReason == null ? "" : failureReason;
+    }
+
+    public boolean ok() {
+        return CellResult.OK.equals(status);
+    }
+
+    /**
+     * The row for one cell's result. Identity columns come from {@code cell} (the cell as the grid
+     * defined it), not from {@code result.cell()}, which may point at local copies of the inputs. The
+     * headline is the task's headline metric on the paper's 0–100 scale; metrics stay fractions.
+     * A failed cell's zero counts are unknowns and become null.
+     */
+    public static ResultRow of(Cell cell, CellResult result, String specHash, String version) {
+        Hyperparameters hp = cell.hyperparameters();
+        Limits limits = cell.limits();
+        Map<String, Double> m = result.metrics();
+        boolean ok = result.ok();
+        Double headlineMetric = number(m.get(GlueTask.parse(cell.task()).headline()));
+        return new ResultRow(
+                cell.runName(), cell.id(), specHash, cell.modelId(), cell.architecture().id(), cell.modelSource(),
+                cell.task(), cell.strategy(), cell.drop(), cell.stage().name().toLowerCase(Locale.ROOT),
+                count(ok, result.pretrainedDepth()), result.keptLayers(), result.layerScores(),
+                optionsJson(cell.strategyOptions()), cell.seed(),
+                hp.learningRate(), hp.batchSize(), hp.epochs(), hp.maxSeqLength(), hp.warmupRatio(), hp.linearDecay(),
+                hp.weightDecay(), hp.maxGradNorm(), hp.dropout(), hp.dynamicPadding(), hp.lengthGrouping(),
+                limits.maxTrainExamples(), limits.maxEvalExamples(), limits.maxSteps(),
+                number(m.get("accuracy")), number(m.get("accuracy_mismatched")), number(m.get("f1")),
+                number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
+                headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
+                count(ok, result.paramsTotal()), count(ok, result.paramsEncoder()),
+                count(ok, result.trainExamples()), count(ok, result.trainSteps()), count(ok, result.evalExamples()),
+                number(result.finetuneSeconds()), number(result.evalSeconds()), number(result.selectSeconds()),
+                number(result.trainTokensPerSecond()), number(result.evalExamplesPerSecond()),
+                count(ok, result.peakHeapBytes()), count(ok, result.peakRssBytes()),
+                result.device(), result.host(), result.status(), result.failureReason(),
+                result.startedAt(), result.finishedAt(), version);
+    }
+
+    /** This row with the baseline of its model/task/seed filled in (null baseline = none known). */
+    public ResultRow withBaseline(Double baseline) {
+        Double delta = baseline == null || headline == null ? null : headline - baseline;
+        return new ResultRow(runName, cellId, specHash, modelId, architecture, modelSource, task, strategy, drop,
+                dropStage, pretrainedDepth, keptLayers, layerScores, strategyOptions, seed, hpLearningRate,
+                hpBatchSize, hpEpochs, hpMaxSeqLength, hpWarmupRatio, hpLinearDecay, hpWeightDecay, hpMaxGradNorm,
+                hpDropout, hpDynamicPadding, hpLengthGrouping, limitMaxTrainExamples, limitMaxEvalExamples,
+                limitMaxSteps, metricAccuracy, metricAccuracyMismatched, metricF1, metricMcc, metricPearson,
+                metricSpearman, headline, baseline, delta, paramsTotal, paramsEncoder, trainExamples, trainSteps,
+                evalExamples, finetuneSeconds, evalSeconds, selectSeconds, trainTokensPerSecond,
+                evalExamplesPerSecond, peakHeapBytes, peakRssBytes, device, host, status, failureReason, startedAt,
+                finishedAt, dropgridVersion);
+    }
+
+    private static Double number(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
+    private static Double number(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static Integer count(boolean ok, int v) {
+        return ok || v != 0 ? v : null;
+    }
+
+    private static Long count(boolean ok, long v) {
+        return ok || v != 0 ? v : null;
+    }
+
+    private static String optionsJson(Map<String, String> options) {
+        try {
+            return OPTIONS_JSON.writeValueAsString(new TreeMap<>(options));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write strategy options " + options, e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dropgrid.report;
+
+import java.util.List;
+
+/**
+ * The columns of one results row (see {@code docs/results-schema.md}) that the report reads. Unknown
+ * numbers (null in Parquet, e.g. on a failed cell) are {@code NaN} here, never 0.
+ *
+ * @param cellId 16 hex digits identifying the cell
+ * @param modelId model id from the spec
+ * @param architecture {@code bert}, {@code distilbert}, {@code roberta} or {@code xlnet}
+ * @param task GLUE task name ({@code RTE}, {@code SST-2}, ...)
+ * @param strategy {@code none} for the unpruned baseline, else the strategy's name
+ * @param drop K, the number of layers dropped
+ * @param dropStage {@code pretrained} or {@code finetuned}
+ * @param pretrainedDepth L, layers of the checkpoint
+ * @param layerScores per-layer similarity scores a data-dependent strategy measured, else empty
+ * @param seed the cell's seed
+ * @param limitMaxTrainExamples training cap (0 = none); a capped run is not a reproduction
+ * @param limitMaxSteps step cap (0 = none)
+ * @param headline the task's headline score on the paper's 0–100 scale
+ * @param paramsTotal parameters of the fine-tuned model, head included
+ * @param finetuneSeconds wall time of fine-tuning
+ * @param evalSeconds wall time of dev-set inference
+ * @param status {@code ok} or {@code failed}
+ * @param failureReason why a failed cell failed
+ */
+public record ResultRow(
+        String cellId,
+        String modelId,
+        String architecture,
+        String task,
+        String strategy,
+        int drop,
+        String dropStage,
+        int pretrainedDepth,
+        List<Double> layerScores,
+        long seed,
+        int limitMaxTrainExamples,
+        int limitMaxSteps,
+        double headline,
+        double paramsTotal,
+        double finetuneSeconds,
+        double evalSeconds,
+        String status,
+        String failureReason) {
+
+    public static final String BASELINE_STRATEGY = "none";
+    public static final String PRETRAINED = "pretrained";
+    public static final String FINETUNED = "finetuned";
+
+    public ResultRow {
+        if (modelId == null || task == null || strategy == null || dropStage == null || status == null) {
+            throw new IllegalArgumentException("results row " + cellId
+                    + ": model_id, task, strategy, drop_stage and status must not be null");
+        }
+        if (!PRETRAINED.equals(dropStage) && !FINETUNED.equals(dropStage)) {
+            throw new IllegalArgumentException("results row " + cellId + ": drop_stage '" + dropStage
+                    + "' is not one of [" + PRETRAINED + ", " + FINETUNED + "]");
+        }
+        layerScores = layerScores == null ? List.of() : List.copyOf(layerScores);
+        failureReason = failureReason == null ? "" : failureReason;
+    }
+
+    /** Whether the row holds a score that may enter averages: status ok and a headline measured. */
+    public boolean usable() {
+        return "ok".equals(status) && Double.isFinite(headline);
+    }
+
+    public boolean baseline() {
+        return BASELINE_STRATEGY.equals(strategy) && drop == 0;
+    }
+}

@@ -1,0 +1,125 @@
+package dropgrid.glue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An HTTP file server on 127.0.0.1 for download tests: serves byte arrays by path, honours {@code
+ * Range: bytes=N-} with 206 (unless told not to), can drop the connection part-way through its first
+ * answer, and records every request's path and Range header.
+ */
+public final class FakeHub implements AutoCloseable {
+
+    /** One request as the server saw it; {@code range} is null without a Range header. */
+    public record Request(String path, String range) {}
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean honourRange = true;
+    private volatile long dropFirstAnswerAfter = -1;
+    private volatile long stallFirstAnswerAfter = -1;
+
+    public FakeHub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        // One thread per request: a stalled answer must not hold back the client's retry.
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void serve(String path, byte[] content) {
+        files.put(path, content);
+    }
+
+    public void ignoreRange() {
+        honourRange = false;
+    }
+
+    /** The first answer sends its full Content-Length header but only {@code bytes} of the body. */
+    public void dropFirstAnswerAfter(long bytes) {
+        dropFirstAnswerAfter = bytes;
+    }
+
+    /** The first answer sends {@code bytes} of the body, then nothing for 30 s. */
+    public void stallFirstAnswerAfter(long bytes) {
+        stallFirstAnswerAfter = bytes;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        requests.add(new Request(path, range));
+        byte[] content = files.get(path);
+        if (content == null) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+        }
+        int start = 0;
+        int status = 200;
+        if (range != null && honourRange) {
+            start = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+            if (start >= content.length) {
+                exchange.sendResponseHeaders(416, -1);
+                exchange.close();
+                return;
+            }
+            status = 206;
+            exchange.getResponseHeaders().add("Content-Range",
+                    "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
+        }
+        int length = content.length - start;
+        exchange.sendResponseHeaders(status, length);
+        long drop = dropFirstAnswerAfter;
+        long stall = stallFirstAnswerAfter;
+        dropFirstAnswerAfter = -1;
+        stallFirstAnswerAfter = -1;
+        OutputStream body = exchange.getResponseBody();
+        if (drop >= 0 || stall >= 0) {
+            body.write(content, start, (int) Math.max(drop, stall));
+            body.flush();
+            if (stall >= 0) {
+                sleep(30_000);
+            }
+            // An exception out of the handler makes HttpServer close the connection mid-body.
+            throw new IOException("fake hub cuts the transfer");
+        }
+        body.write(content, start, length);
+        exchange.close();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,83 @@
+package dropgrid.job;
+
+import dropgrid.train.Cell;
+import dropgrid.train.CellResult;
+import dropgrid.train.CellRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * A stand-in for the fine-tuning runner with hand-checkable output. It reads the depth L from the
+ * model directory's config.json and counts the task's train rows in the GLUE directory (so staging
+ * is exercised), keeps layers by the static rule (top drops the last K, bottom the first K) and
+ * scores accuracy = (50 + 2 × kept) / 100 and F1 = (60 + 2 × kept) / 100.
+ */
+public class ScoringFakeRunner implements CellRunner {
+
+    private static final Pattern LAYERS = Pattern.compile("\"num_hidden_layers\"\\s*:\\s*(\\d+)");
+
+    @Override
+    public CellResult run(Cell cell) {
+        Instant start = Instant.now();
+        int depth = depth(Path.of(cell.modelSource()));
+        int trainRows = rows(Path.of(cell.glueDir(), cell.task(), "train.tsv"));
+        int k = cell.drop();
+        List<Integer> kept = switch (cell.strategy()) {
+            case "none" -> range(0, depth);
+            case "top" -> range(0, depth - k);
+            case "bottom" -> range(k, depth);
+            default -> throw new IllegalArgumentException("fake runner knows top and bottom only, not " + cell.strategy());
+        };
+        double accuracy = (50 + 2.0 * kept.size()) / 100;
+        double f1 = (60 + 2.0 * kept.size()) / 100;
+        Map<String, Double> metrics = cell.task().equals("MRPC") ? Map.of("accuracy", accuracy, "f1", f1)
+                : Map.of("accuracy", accuracy);
+        int train = cell.limits().maxTrainExamples() > 0 ? Math.min(trainRows, cell.limits().maxTrainExamples()) : trainRows;
+        String device = cell.useGpu() ? "gpu(" + (cell.gpu() == null ? 0 : cell.gpu()) + ")" : "cpu()";
+        return new CellResult(cell, CellResult.OK, "", depth, kept, List.of(), metrics, Double.NaN,
+                1000L * kept.size() + 7, 1000L * kept.size(), train, train / 4, 8, 1.5, 0.25, 0.0, 123.0, 32.0,
+                1L << 20, 1L << 26, device, host(), start, Instant.now());
+    }
+
+    private static List<Integer> range(int from, int to) {
+        return IntStream.range(from, to).boxed().toList();
+    }
+
+    private static int depth(Path modelDir) {
+        try {
+            Matcher m = LAYERS.matcher(Files.readString(modelDir.resolve("config.json")));
+            if (!m.find()) {
+                throw new IllegalStateException("no num_hidden_layers in " + modelDir);
+            }
+            return Integer.parseInt(m.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int rows(Path tsv) {
+        try (Stream<String> lines = Files.lines(tsv)) {
+            return (int) lines.count() - 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dropgrid.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dropgrid.report.PaperCheck.Claim;
+import dropgrid.report.PaperCheck.Verdict;
+import dropgrid.report.Report.Cost;
+import dropgrid.report.Report.LayerScores;
+import dropgrid.report.Report.LayersNeeded;
+import dropgrid.report.Report.StrategyScore;
+import dropgrid.report.Report.StrategyTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Report numbers on {@link ReportFixture}, checked against values worked out by hand in the comments. */
+class ReportTest {
+
+    private static final double EPS = 1e-9;
+    private final Report report = new Report(ReportFixture.rows());
+
+    private static StrategyScore cell(StrategyTable t, String strategy, int drop, String stage) {
+        return t.scores().stream().filter(s -> s.strategy().equals(strategy) && s.drop() == drop && s.stage().equals(stage))
+                .findFirst().orElseThrow(() -> new AssertionError("no cell " + strategy + " K=" + drop + " " + stage));
+    }
+
+    @Test
+    void strategyTableAveragesOnlyTasksEveryCellHasAndSeedsFirst() {
+        StrategyTable t = report.strategyTable("bert", ResultRow.PRETRAINED);
+        // SST-2 has no bottom or contribution cell, so every average is over RTE and MRPC only.
+        assertEquals(List.of("MRPC", "RTE"), t.tasks());
+        assertEquals(Map.of("SST-2", "missing in bottom K=4, bottom K=6, contribution K=6"), t.excludedTasks());
+        // baseline: RTE (70+66)/2 = 68, MRPC (88+86)/2 = 87 -> 77.5
+        assertEquals(77.5, t.baseline(), EPS);
+        // top K=4: (67.5 + 86.5)/2 = 77.0, Δ -0.5
+        assertEquals(77.0, cell(t, "top", 4, ResultRow.PRETRAINED).average(), EPS);
+        assertEquals(-0.5, cell(t, "top", 4, ResultRow.PRETRAINED).delta(), EPS);
+        // bottom K=4: (60 + 84)/2 = 72, Δ -5.5
+        assertEquals(-5.5, cell(t, "bottom", 4, ResultRow.PRETRAINED).delta(), EPS);
+        // contribution K=6: RTE (58+60)/2 = 59, MRPC 82 -> 70.5, Δ -7
+        assertEquals(-7.0, cell(t, "contribution", 6, ResultRow.PRETRAINED).delta(), EPS);
+        // bottom K=6: (56 + 80)/2 = 68, Δ -9.5
+        assertEquals(-9.5, cell(t, "bottom", 6, ResultRow.PRETRAINED).delta(), EPS);
+        assertEquals(1, t.minSeeds());
+        assertEquals(2, t.maxSeeds());
+        assertEquals(5, t.scores().size());
+    }
+
+    @Test
+    void failedCellIsListedAndNeverAveraged() {
+        StrategyTable t = report.strategyTable("bert", ResultRow.PRETRAINED);
+        // top K=6: RTE 63, MRPC 85.5 from seed 1 only (seed 2 failed with a stale 10) -> 74.25, Δ -3.25.
+        // Averaging the failed row in would give MRPC 47.75 and an average of 55.375.
+        assertEquals(74.25, cell(t, "top", 6, ResultRow.PRETRAINED).average(), EPS);
+        assertEquals(-3.25, cell(t, "top", 6, ResultRow.PRETRAINED).delta(), EPS);
+        assertEquals(85.5, report.taskScores("bert", ResultRow.PRETRAINED, "top", 6).get("MRPC").mean(), EPS);
+        assertEquals(1, report.taskScores("bert", ResultRow.PRETRAINED, "top", 6).get("MRPC").seeds());
+        assertEquals(List.of("00000000deadbeef"), report.failed().stream().map(ResultRow::cellId).toList());
+        Table failed = report.tables().stream().filter(x -> x.id().equals("failed-cells")).findFirst().orElseThrow();
+        assertEquals(1, failed.rows().size());
+        assertTrue(failed.rows().get(0).get(7).toString().contains("OutOfMemoryError"));
+    }
+
+    @Test
+    void bestStrategyPerKIsMarked() {
+        StrategyTable t = report.strategyTable("bert", ResultRow.PRETRAINED);
+        // K=4: top 77.0 > bottom 72; K=6: top 74.25 > contribution 70.5 > bottom 68.
+        assertEquals(List.of("top K=4", "top K=6"),
+                t.scores().stream().filter(StrategyScore::best).map(s -> s.strategy() + " K=" + s.drop()).toList());
+    }
+
+    @Test
+    void missingBaselineLeavesDeltaUnknownAndIsCalledOut() {
+        StrategyTable t = report.strategyTable("xlnet", ResultRow.PRETRAINED);
+        assertTrue(Double.isNaN(t.baseline()));
+        assertEquals(60.0, cell(t, "top", 6, ResultRow.PRETRAINED).average(), EPS);
+        assertTrue(Double.isNaN(cell(t, "top", 6, ResultRow.PRETRAINED).delta()));
+        assertEquals(List.of("xlnet / RTE"), report.missingBaselines());
+        Table table = report.tables().get(0);
+        assertTrue(table.notes().stream().anyMatch(n -> n.startsWith("xlnet: MISSING BASELINE")), table.notes().toString());
+        assertTrue(table.toMarkdown().contains("MISSING BASELINE"));
+    }
+
+    @Test
+    void modelWithOnlyABaselineStillShowsItsBaselineRow() {
+        Report only = new Report(List.of(ReportFixture.ok("bert", "RTE", "none", 0, 1, 70),
+                ReportFixture.ok("bert", "RTE", "none", 0, 2, 66)));
+        // (70 + 66) / 2 = 68
+        assertEquals(List.of(List.of("bert", "none (baseline)", ResultRow.PRETRAINED, 0, 12, 68.0, 0.0, false)),
+                only.tables().get(0).rows());
+    }
+
+    @Test
+    void taskWiseTableHasSeedMeansAndDashesForMissingTasks() {
+        Table t = report.tables().stream().filter(x -> x.id().equals("task-wise")).findFirst().orElseThrow();
+        assertEquals(List.of("model", "strategy", "drop stage", "K", "MRPC", "RTE", "SST-2"), t.header());
+        List<Object> baseline = t.rows().stream().filter(r -> r.get(0).equals("bert") && r.get(3).equals(0)).findFirst().orElseThrow();
+        assertEquals(List.of("bert", "none (baseline)", ResultRow.PRETRAINED, 0, 87.0, 68.0, 93.0), baseline);
+        List<Object> bottom6 = t.rows().stream()
+                .filter(r -> r.get(0).equals("bert") && r.get(1).equals("bottom") && r.get(3).equals(6)).findFirst().orElseThrow();
+        assertEquals(80.0, (Double) bottom6.get(4), EPS);
+        assertNull(bottom6.get(6));
+        assertTrue(t.toMarkdown().contains("| bert | bottom | pretrained | 6 | 80.00 | 56.00 | — |"), t.toMarkdown());
+    }
+
+    @Test
+    void layersNeededUsesPointAndPercentTolerances() {
+        Map<String, LayersNeeded> bert = new TreeMap<>();
+        report.layersNeeded().stream().filter(n -> n.model().equals("bert")).forEach(n -> bert.put(n.task(), n));
+        // MRPC baseline 87: top K=4 86.5, K=6 85.5. 1 pt floor 86 -> K=4; 2 pt floor 85 -> K=6;
+        // 1 % floor 86.13 -> K=4; 2 % floor 85.26 -> K=6.
+        LayersNeeded mrpc = bert.get("MRPC");
+        assertEquals(List.of(4, 4, 6, 4, 6), List.of(4, mrpc.maxDropWithin1Point(), mrpc.maxDropWithin2Points(),
+                mrpc.maxDropWithin1Percent(), mrpc.maxDropWithin2Percent()));
+        // RTE baseline 68: K=4 67.5, K=6 63: only K=4 stays within every tolerance (2 % floor 66.64).
+        LayersNeeded rte = bert.get("RTE");
+        assertEquals(List.of(4, 4, 4, 4), List.of(rte.maxDropWithin1Point(), rte.maxDropWithin2Points(),
+                rte.maxDropWithin1Percent(), rte.maxDropWithin2Percent()));
+        // SST-2 baseline 93: K=4 92.5, K=6 91.5: 1 pt (92) K=4, 2 pt (91) K=6, 1 % (92.07) K=4, 2 % (91.14) K=6.
+        LayersNeeded sst = bert.get("SST-2");
+        assertEquals(List.of(4, 6, 4, 6), List.of(sst.maxDropWithin1Point(), sst.maxDropWithin2Points(),
+                sst.maxDropWithin1Percent(), sst.maxDropWithin2Percent()));
+        assertEquals(List.of(4, 6), sst.measuredDrops());
+        LayersNeeded xlnet = report.layersNeeded().stream().filter(n -> n.model().equals("xlnet")).findFirst().orElseThrow();
+        assertNull(xlnet.maxDropWithin1Point());
+        Table t = report.tables().stream().filter(x -> x.id().equals("layers-needed")).findFirst().orElseThrow();
+        // Layers needed = 12 - K: SST-2 8, 6, 8, 6.
+        assertEquals(List.of(8, 6, 8, 6), t.rows().stream().filter(r -> r.get(1).equals("SST-2")).findFirst().orElseThrow()
+                .subList(5, 9));
+    }
+
+    @Test
+    void costIsTheMeanPerTaskRatioToTheBaseline() {
+        Cost half = report.cost().stream().filter(c -> c.model().equals("bert") && c.drop() == 6).findFirst().orElseThrow();
+        // params 66 M / 110 M = 0.6 -> -40 %; fine-tune ratios RTE 50/100, MRPC 110/200, SST-2 75/150 ->
+        // mean (0.5 + 0.55 + 0.5)/3 = 0.516667 -> -48.3333 %; inference 5/10 -> -50 %.
+        assertEquals(3, half.tasks());
+        assertEquals(-40.0, half.paramsChangePercent(), 1e-9);
+        assertEquals(-48.333333333, half.finetuneTimeChangePercent(), 1e-6);
+        assertEquals(-50.0, half.evalTimeChangePercent(), 1e-9);
+        Cost xlnet = report.cost().stream().filter(c -> c.model().equals("xlnet")).findFirst().orElseThrow();
+        assertEquals(0, xlnet.tasks());
+        assertTrue(Double.isNaN(xlnet.paramsChangePercent()));
+    }
+
+    @Test
+    void dropAfterFineTuneSitsBesideTheSameCellDroppedBefore() {
+        assertEquals(List.of(ResultRow.PRETRAINED, ResultRow.FINETUNED), report.stages("bert"));
+        StrategyTable t = report.strategyTable("bert", ResultRow.FINETUNED);
+        assertEquals(List.of("MRPC", "RTE"), t.tasks());
+        // after fine-tune: (65 + 86)/2 = 75.5, Δ -2; before: (63 + 85.5)/2 = 74.25.
+        assertEquals(-2.0, cell(t, "top", 6, ResultRow.FINETUNED).delta(), EPS);
+        assertEquals(74.25, cell(t, "top", 6, ResultRow.PRETRAINED).average(), EPS);
+        assertEquals(2, t.scores().size());
+        Table table = report.tables().stream().filter(x -> x.id().equals("drop-after-finetune")).findFirst().orElseThrow();
+        assertEquals(3, table.rows().size());
+    }
+
+    @Test
+    void contributionScoresAreAveragedPerLayer() {
+        List<LayerScores> scores = report.layerScores();
+        assertEquals(List.of("MRPC", "RTE"), scores.stream().map(LayerScores::task).toList());
+        LayerScores rte = scores.get(1);
+        assertEquals(2, rte.cells());
+        // layer i: (i/10 + 0.5)/2 -> layer 3: 0.4, layer 11: 0.8
+        assertEquals(0.4, rte.scores().get(3), EPS);
+        assertEquals(0.8, rte.scores().get(11), EPS);
+        assertEquals(0.2, scores.get(0).scores().get(7), EPS);
+    }
+
+    @Test
+    void layerScoresOfDifferentLengthsAreRejectedWithModelAndTask() {
+        List<ResultRow> rows = new ArrayList<>(ReportFixture.rows());
+        ResultRow r = ReportFixture.ok("bert", "RTE", "contribution", 4, 3, 50);
+        rows.add(new ResultRow("x", "bert", "bert", "RTE", "contribution", 4, ResultRow.PRETRAINED, 12, List.of(0.1, 0.2),
+                3, 0, 0, 50, r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), "ok", ""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Report(rows).layerScores());
+        assertTrue(e.getMessage().contains("model bert, task RTE"), e.getMessage());
+    }
+
+    @Test
+    void paperCheckJudgesEachClaimWithinItsTolerance() {
+        Map<String, Claim> bert = new TreeMap<>();
+        Map<String, Claim> xlnet = new TreeMap<>();
+        for (Claim c : PaperCheck.of(report).claims()) {
+            (c.model().equals("bert") ? bert : xlnet).put(c.claim(), c);
+        }
+        // bert top-6 Δ -3.25 vs the paper's -2.91: off by 0.34 <= 1 point
+        assertEquals(Verdict.MATCHED, bert.get("BERT top-6 Δ (points)").verdict());
+        assertEquals(-3.25, bert.get("BERT top-6 Δ (points)").measured(), EPS);
+        // bert top-4 Δ -0.5 vs about -2: off by 1.5 > 1 point
+        assertEquals(Verdict.NOT_MATCHED, bert.get("BERT top-4 Δ (points)").verdict());
+        assertEquals(Verdict.MATCHED, bert.get("top is the best strategy at every K").verdict());
+        assertEquals(Verdict.MATCHED, bert.get("bottom is the worst strategy at every K").verdict());
+        assertEquals(Verdict.MATCHED, bert.get("parameters −40 % at half depth (%)").verdict());
+        assertEquals(Verdict.MATCHED, bert.get("fine-tuning time −50 % at half depth (%)").verdict());
+        // xlnet has no baseline: nothing about it can be measured.
+        assertEquals(Verdict.NOT_MEASURED, xlnet.get("XLNet top-6 Δ (points)").verdict());
+        assertEquals("over RTE; no baseline (strategy none, K = 0)", xlnet.get("XLNet top-6 Δ (points)").note());
+        assertEquals(Verdict.NOT_MEASURED, xlnet.get("top is the best strategy at every K").verdict());
+        assertEquals(Verdict.NOT_MEASURED, xlnet.get("parameters −40 % at half depth (%)").verdict());
+    }
+
+    @Test
+    void bottomBestingTopIsReportedAsNotMatched() {
+        List<ResultRow> rows = new ArrayList<>(ReportFixture.rows());
+        rows.removeIf(r -> r.modelId().equals("bert") && r.strategy().equals("bottom") && r.drop() == 4);
+        rows.add(ReportFixture.ok("bert", "RTE", "bottom", 4, 1, 99));
+        rows.add(ReportFixture.ok("bert", "MRPC", "bottom", 4, 1, 99));
+        Claim top = PaperCheck.of(new Report(rows)).claims().stream()
+                .filter(c -> c.model().equals("bert") && c.claim().startsWith("top is the best")).findFirst().orElseThrow();
+        assertEquals(Verdict.NOT_MATCHED, top.verdict());
+        assertEquals("holds at K=6; fails at K=4", top.note());
+    }
+
+    @Test
+    void tablesRenderToMarkdownHtmlAndCsv() {
+        Table t = report.tables().get(0);
+        assertEquals("strategy-by-k", t.id());
+        String csv = t.toCsv();
+        assertTrue(csv.startsWith("model,strategy,drop stage,K,layers kept,average,Δ,best at K\r\n"), csv);
+        // full precision in CSV, unknown as empty field
+        assertTrue(csv.contains("bert,top,pretrained,6,6,74.25,-3.25,true\r\n"), csv);
+        assertTrue(csv.contains("xlnet,top,pretrained,6,6,60.0,,false\r\n"), csv);
+        assertTrue(t.toHtml().contains("<td class=\"num\">-3.25</td>"));
+        assertFalse(t.toHtml().contains("<script"));
+    }
+
+    @Test
+    void unknownDropStageIsRejectedWithTheAllowedValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ResultRow("c1", "bert", "bert",
+                "RTE", "top", 6, "midway", 12, List.of(), 1, 0, 0, 60, 1, 1, 1, "ok", ""));
+        assertTrue(e.getMessage().contains("'midway'") && e.getMessage().contains("pretrained, finetuned"), e.getMessage());
+    }
+}

@@ -1,0 +1,65 @@
+package dropgrid.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dropgrid.glue.GlueTask;
+import dropgrid.train.Cell;
+import dropgrid.train.Hyperparameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped specs in experiment-specs/ are valid and expand to the cell counts their comments state. */
+class ExperimentSpecsTest {
+
+    static final Path SPECS = Path.of("../experiment-specs");
+
+    @TempDir Path dir;
+
+    /** Loads a shipped spec against a GLUE directory of empty files, as validation only checks presence. */
+    Grid load(String name) throws IOException {
+        for (GlueTask t : GlueTask.values()) {
+            Files.createDirectories(dir.resolve("glue").resolve(t.dirName()));
+            Files.writeString(dir.resolve("glue").resolve(t.dirName()).resolve("train.tsv"), "");
+            Files.writeString(dir.resolve("glue").resolve(t.dirName()).resolve("dev.tsv"), "");
+        }
+        return SpecReader.load(SPECS.resolve(name).toString(), new Configuration(), Map.of(),
+                new SpecReader.Overrides(dir.resolve("out").toString(), dir.resolve("glue").toString()));
+    }
+
+    @Test
+    void paperGridsHave152CellsWithThePapersSettings() throws IOException {
+        for (String spec : List.of("paper-bert.yaml", "paper-xlnet.yaml", "paper-distilbert.yaml")) {
+            Grid grid = load(spec);
+            // 6 strategies x 3 K x 8 tasks + one baseline per task.
+            assertEquals(152, grid.cells().size(), spec);
+            assertEquals(8, grid.cells().stream().filter(c -> c.drop() == 0).count(), spec);
+            grid.cells().forEach(c -> assertEquals(Hyperparameters.paper(), c.hyperparameters(), spec));
+        }
+        assertEquals(List.of(0, 1, 2, 3), load("paper-distilbert.yaml").cells().stream().map(Cell::drop).distinct()
+                .sorted().toList());
+        assertEquals(Map.of("xlnet-base-cased", 12), load("paper-xlnet.yaml").depths());
+    }
+
+    @Test
+    void laptopGridIsSixCellsOnCappedData() throws IOException {
+        Grid grid = load("laptop.yaml");
+        assertEquals(6, grid.cells().size());
+        assertEquals(2, grid.threadsPerTask());
+        grid.cells().forEach(c -> assertEquals(400, c.limits().maxTrainExamples()));
+        grid.cells().forEach(c -> assertEquals(1, c.hyperparameters().epochs()));
+    }
+
+    @Test
+    void smokeSpecParsesToTwoStrategiesTwoKTwoTasks() throws IOException {
+        ExperimentSpec smoke = SpecReader.parse(Files.readString(SPECS.resolve("smoke.yaml")), "smoke.yaml");
+        assertEquals(List.of("top", "bottom"), smoke.strategies().stream().map(ExperimentSpec.StrategySpec::name).toList());
+        assertEquals(List.of(1.0, 2.0), smoke.drop());
+        assertEquals(List.of("RTE", "MRPC"), smoke.tasks());
+    }
+}
