@@ -6,9 +6,12 @@ import java.util.Map;
 /** Every strategy by the name specs, result rows and the CLI use, with its options parsed and checked. */
 public final class Strategies {
 
-    /** Names in the order reports list them; {@code alternate} is the paper v1 name of even-alternate. */
+    /**
+     * Names: the paper's strategies first, then those that came after it and the controls. {@code
+     * alternate} is the paper v1 name of even-alternate.
+     */
     public static final List<String> NAMES = List.of("top", "bottom", "even-alternate", "odd-alternate",
-            "alternate", "symmetric", "layerdrop", "random", "contribution", "block-influence", "angular-block");
+            "alternate", "symmetric", "contribution", "block-influence", "angular-block", "layerdrop", "random");
 
     private static final List<String> DATA_DEPENDENT = List.of("contribution", "block-influence", "angular-block");
 
@@ -19,19 +22,26 @@ public final class Strategies {
         return DATA_DEPENDENT.contains(check(name));
     }
 
+    /** The option keys the strategy accepts (see {@link StrategyOptions}); the spec validator uses them too. */
+    public static List<String> optionKeys(String name) {
+        return switch (check(name)) {
+            case "random" -> List.of("allow_all", "seed");
+            case "contribution" -> List.of("allow_all", "sample_size", "mode", "threshold");
+            case "block-influence" -> List.of("allow_all", "sample_size", "mode", "greedy");
+            case "angular-block" -> List.of("allow_all", "sample_size", "mode");
+            default -> List.of("allow_all");
+        };
+    }
+
     /** The strategy's options, parsed with its defaults; rejects keys the strategy does not take. */
     public static StrategyOptions options(String name, Map<String, String> options) {
-        return switch (check(name)) {
-            case "random" -> StrategyOptions.parse(name, options, List.of("allow_all", "seed"), SimilarityMode.CLS);
-            case "contribution" -> StrategyOptions.parse(
-                    name, options, List.of("allow_all", "sample", "mode", "threshold"), SimilarityMode.CLS);
-            case "block-influence" -> StrategyOptions.parse(
-                    name, options, List.of("allow_all", "sample", "mode", "greedy"), SimilarityMode.TOKENS);
-            // Gromov et al. compare the final token, a causal model's summary position; BERT's is [CLS].
-            case "angular-block" -> StrategyOptions.parse(
-                    name, options, List.of("allow_all", "sample", "mode"), SimilarityMode.CLS);
-            default -> StrategyOptions.parse(name, options, List.of("allow_all"), SimilarityMode.CLS);
+        SimilarityMode defaultMode = switch (check(name)) {
+            // ShortGPT averages over every token.
+            case "block-influence" -> SimilarityMode.TOKENS;
+            // The paper reads [CLS]; Gromov et al. the final token, a causal model's summary position.
+            default -> SimilarityMode.CLS;
         };
+        return StrategyOptions.parse(name, options, optionKeys(name), defaultMode);
     }
 
     /** A static strategy; data-dependent names need {@link #byName(String, Map, SimilaritySource)}. */

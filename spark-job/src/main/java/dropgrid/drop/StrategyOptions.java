@@ -13,7 +13,7 @@ import java.util.function.Function;
  *
  * @param allowAll {@code allow_all}: whether K = L (embeddings only) may be asked for; default false
  * @param seed {@code seed}: the random strategy's shuffle seed; default 0
- * @param sample {@code sample}: training examples the similarity pass runs over (the whole set if it has
+ * @param sample {@code sample_size}: training examples the similarity pass runs over (the whole set if it has
  *     fewer); default 1000
  * @param mode {@code mode}: {@code cls} or {@code tokens}; default per strategy (see {@link Strategies})
  * @param threshold {@code threshold}: contribution only — drop every layer whose similarity exceeds it
@@ -26,7 +26,7 @@ public record StrategyOptions(
 
     public StrategyOptions {
         if (sample < 1) {
-            throw new IllegalArgumentException("sample = " + sample + " is not allowed; must be >= 1");
+            throw new IllegalArgumentException("sample_size = " + sample + " is not allowed; must be >= 1");
         }
         if (threshold.isPresent() && !Double.isFinite(threshold.getAsDouble())) {
             throw new IllegalArgumentException("threshold = " + threshold.getAsDouble() + " is not allowed; "
@@ -53,7 +53,7 @@ public record StrategyOptions(
         return new StrategyOptions(
                 bool(strategy, "allow_all", options.getOrDefault("allow_all", "false")),
                 number(strategy, "seed", options.getOrDefault("seed", "0"), Long::parseLong),
-                number(strategy, "sample", options.getOrDefault("sample", String.valueOf(DEFAULT_SAMPLE)),
+                number(strategy, "sample_size", options.getOrDefault("sample_size", String.valueOf(DEFAULT_SAMPLE)),
                         Integer::parseInt),
                 mode == null ? defaultMode : SimilarityMode.parse(mode),
                 threshold == null ? OptionalDouble.empty()
