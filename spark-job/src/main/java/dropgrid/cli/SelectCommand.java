@@ -102,8 +102,8 @@ public final class SelectCommand implements Callable<Integer> {
     ObjectNode run() {
         Map<String, String> options = options();
         boolean measured = Strategies.isDataDependent(strategy);
-        // Validates the options before any model is read.
-        Strategies.options(strategy, options);
+        // Parsed (and so checked) before any model is read.
+        StrategyOptions parsed = Strategies.options(strategy, options);
         Selection selection;
         int layers;
         int examples = 0;
@@ -120,7 +120,8 @@ public final class SelectCommand implements Callable<Integer> {
             try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model);
                     Tokenizer tokenizer = Tokenizers.load(model, checkpoint.architecture())) {
                 layers = checkpoint.depth();
-                List<Example> chosen = LayerSimilarity.sample(GlueData.load(glueDir, glueTask, Split.TRAIN), sample);
+                List<Example> chosen = LayerSimilarity.sample(GlueData.load(glueDir, glueTask, Split.TRAIN),
+                        parsed.sample());
                 List<Tokenizer.Encoding> encodings = new ArrayList<>();
                 for (Example e : chosen) {
                     encodings.add(tokenizer.encode(e.textA(), e.textB(), maxSeqLength));
@@ -144,7 +145,7 @@ public final class SelectCommand implements Callable<Integer> {
         out.set("kept_layers", mapper.valueToTree(selection.kept()));
         out.set("dropped_layers", mapper.valueToTree(selection.dropped()));
         if (measured) {
-            out.put("mode", Strategies.options(strategy, options).mode().id());
+            out.put("mode", parsed.mode().id());
             ArrayNode scores = out.putArray("layer_scores");
             // JSON has no NaN: a layer without a score is null.
             selection.layerScores().forEach(v -> {
