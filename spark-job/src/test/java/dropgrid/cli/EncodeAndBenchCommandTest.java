@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class EncodeAndBenchCommandTest {
@@ -40,6 +44,28 @@ class EncodeAndBenchCommandTest {
         for (int e = 0; e < hidden.get(0).size(); e++) {
             assertEquals(golden.get("pooler_output").get(1).get(e).asDouble(), r.json().get("pooled").get(e).asDouble(), 1e-5);
         }
+    }
+
+    @Test
+    void encodeTokenizesAPairWithTheModelsVocabularyLikeExplicitIds() throws IOException {
+        List<String> vocab = Files.readAllLines(CLS.resolve("vocab.txt"));
+        long[] ids = Stream.of("[CLS]", "the", "cat", "sat", "[SEP]", "a", "dog", "[SEP]")
+                .mapToLong(vocab::indexOf).toArray();
+        var text = FetchModelCommandTest.run("encode", "--model", CLS.toString(), "--keep-layers", "0,3",
+                "--text-a", "The cat sat", "--text-b", "a dog");
+        assertEquals(0, text.exit(), text.err());
+        assertEquals(Arrays.toString(ids).replace(" ", ""), text.json().get("input_ids").toString());
+        assertEquals("[0,0,0,0,0,1,1,1]", text.json().get("token_type_ids").toString());
+        var explicit = FetchModelCommandTest.run("encode", "--model", CLS.toString(), "--keep-layers", "0,3",
+                "--input-ids", Arrays.toString(ids).replaceAll("[\\[\\] ]", ""), "--token-type-ids", "0,0,0,0,0,1,1,1");
+        assertEquals(explicit.json().get("last_hidden_state"), text.json().get("last_hidden_state"));
+    }
+
+    @Test
+    void encodeWantsTextOrIdsNotBoth() {
+        var r = FetchModelCommandTest.run("encode", "--model", CLS.toString(), "--text-a", "the cat", "--input-ids", "2,3");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("mutually exclusive"), r.err());
     }
 
     @Test
