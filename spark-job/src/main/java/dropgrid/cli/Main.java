@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             CollectCommand.class,
             ReportCommand.class,
+            FinetuneCommand.class,
             FetchModelCommand.class,
             FetchGlueCommand.class,
             EncodeCommand.class,

@@ -1,0 +1,148 @@
+package dropgrid.cli;
+
+import dropgrid.model.Architecture;
+import dropgrid.model.PretrainedModels;
+import dropgrid.train.Cell;
+import dropgrid.train.FineTuneCellRunner;
+import dropgrid.train.Hyperparameters;
+import dropgrid.train.Limits;
+import dropgrid.train.ModelSource;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Option;
+
+/** The options that describe one cell, shared by {@code finetune} and {@code bench finetune}. */
+final class CellOptions {
+
+    @Option(names = "--model", required = true, description = "Model directory (HF or TF checkpoint) or a fetch-model name"
+            + " (bert-base-uncased).")
+    String model;
+
+    @Option(names = "--task", required = true, description = "GLUE task: CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI,"
+            + " RTE, WNLI.")
+    String task;
+
+    @Option(names = "--glue-dir", required = true, description = "Directory holding <TASK>/train.tsv and dev.tsv.")
+    Path glueDir;
+
+    @Option(names = "--keep-layers", split = ",", description = "Explicit 0-based layers to keep (e.g. 0,1,2,3,4,5);"
+            + " instead of --strategy/--drop.")
+    List<Integer> keepLayers;
+
+    @Option(names = "--strategy", description = "Drop strategy (top, bottom, even-alternate, symmetric, contribution,"
+            + " ...) or none. Default: ${DEFAULT-VALUE}.")
+    String strategy = FineTuneCellRunner.NO_STRATEGY;
+
+    @Option(names = "--drop", description = "Layers to drop (K). Default: ${DEFAULT-VALUE}.")
+    int drop;
+
+    @Option(names = "--option", description = "Strategy option key=value (repeatable), e.g. sample_size=500.")
+    Map<String, String> strategyOptions = new LinkedHashMap<>();
+
+    @Option(names = "--stage", description = "When layers are dropped: pretrained or finetuned (fine-tune, drop,"
+            + " fine-tune again). Default: ${DEFAULT-VALUE}.")
+    String stage = "pretrained";
+
+    @Option(names = "--preset", description = "Hyper-parameter preset: paper or common. Default: ${DEFAULT-VALUE}.")
+    String preset = "paper";
+
+    // Each of these overrides the preset's value.
+    @Option(names = "--epochs", description = "Passes over the training set (overrides the preset).")
+    Integer epochs;
+
+    @Option(names = "--lr", description = "Peak learning rate (overrides the preset).")
+    Double learningRate;
+
+    @Option(names = "--batch-size", description = "Examples per step (overrides the preset).")
+    Integer batchSize;
+
+    @Option(names = "--max-seq-length", description = "Tokens per example (overrides the preset).")
+    Integer maxSeqLength;
+
+    @Option(names = "--warmup-ratio", description = "Fraction of steps warming up (overrides the preset).")
+    Double warmupRatio;
+
+    @Option(names = "--weight-decay", description = "AdamW weight decay (overrides the preset).")
+    Double weightDecay;
+
+    @Option(names = "--no-dynamic-padding", description = "Pad every batch to --max-seq-length (the paper's code).")
+    boolean noDynamicPadding;
+
+    @Option(names = "--length-grouping", description = "Batch examples of similar length together (seeded).")
+    boolean lengthGrouping;
+
+    @Option(names = "--max-train-examples", description = "Seeded subset of the training set (0 = all).")
+    int maxTrainExamples;
+
+    @Option(names = "--max-eval-examples", description = "Seeded subset of the dev set (0 = all).")
+    int maxEvalExamples;
+
+    @Option(names = "--max-steps", description = "Stop after this many optimiser steps (0 = all epochs).")
+    int maxSteps;
+
+    @Option(names = "--seed", description = "Seed of head init, dropout, order and subsets. Default: ${DEFAULT-VALUE}.")
+    long seed = 42;
+
+    @Option(names = "--threads", description = "libtorch intra-op CPU threads (0 = library default).")
+    int threads;
+
+    @Option(names = "--gpu", description = "Run on this GPU index instead of the CPU.")
+    Integer gpu;
+
+    /** The cell the options describe; bad combinations are usage errors. */
+    Cell cell() {
+        return cell(!noDynamicPadding);
+    }
+
+    /** The cell, with dynamic padding on or off whatever the options say (for benchmarks). */
+    Cell cell(boolean dynamicPadding) {
+        Path dir = ModelSource.resolve(model);
+        Architecture architecture;
+        int depth;
+        try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir)) {
+            architecture = checkpoint.architecture();
+            depth = checkpoint.depth();
+        }
+        String strategyName = strategy;
+        int k = drop;
+        Map<String, String> options = new LinkedHashMap<>(strategyOptions);
+        if (keepLayers != null) {
+            if (!FineTuneCellRunner.NO_STRATEGY.equals(strategy) || drop != 0) {
+                throw new IllegalArgumentException("--keep-layers names the kept layers itself; do not combine it"
+                        + " with --strategy or --drop");
+            }
+            strategyName = FineTuneCellRunner.EXPLICIT_STRATEGY;
+            k = depth - keepLayers.size();
+            options.put(FineTuneCellRunner.EXPLICIT_LAYERS_OPTION,
+                    keepLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        Hyperparameters base = Hyperparameters.preset(preset);
+        Hyperparameters hp = new Hyperparameters(
+                learningRate != null ? learningRate : base.learningRate(),
+                batchSize != null ? batchSize : base.batchSize(),
+                epochs != null ? epochs : base.epochs(),
+                maxSeqLength != null ? maxSeqLength : base.maxSeqLength(),
+                warmupRatio != null ? warmupRatio : base.warmupRatio(),
+                base.linearDecay(),
+                weightDecay != null ? weightDecay : base.weightDecay(),
+                base.maxGradNorm(),
+                base.dropout(),
+                dynamicPadding,
+                lengthGrouping);
+        return new Cell("cli", dir.getFileName().toString(), architecture, model, task, glueDir.toString(),
+                strategyName, k, dropStage(), options, seed, hp, new Limits(maxTrainExamples, maxEvalExamples, maxSteps),
+                threads, gpu != null, gpu);
+    }
+
+    private Cell.DropStage dropStage() {
+        return switch (stage.toLowerCase(java.util.Locale.ROOT)) {
+            case "pretrained" -> Cell.DropStage.PRETRAINED;
+            case "finetuned" -> Cell.DropStage.FINETUNED;
+            default -> throw new IllegalArgumentException("--stage '" + stage + "' is not allowed; allowed: pretrained,"
+                    + " finetuned");
+        };
+    }
+}

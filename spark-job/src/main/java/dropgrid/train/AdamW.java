@@ -1,0 +1,136 @@
+package dropgrid.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW as {@code torch.optim.AdamW} computes it (Loshchilov & Hutter, decoupled weight decay), with two
+ * parameter groups as Hugging Face's {@code run_glue.py}: weight decay on weight matrices and
+ * embeddings, none on biases and LayerNorm parameters. DJL's {@code Optimizer.adamW} decays every
+ * parameter and adds ε before the bias correction of the second moment, so it is not used.
+ *
+ * <p>One step with gradient g at step t (1-based), learning rate lr:
+ * <pre>
+ *   p ← p · (1 − lr · wd)                       (decay group only)
+ *   m ← m + (1 − β1) · (g − m)                   (torch's lerp)
+ *   v ← β2 · v + (1 − β2) · g²
+ *   p ← p − lr / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+ * </pre>
+ */
+public final class AdamW implements AutoCloseable {
+
+    /** A parameter the optimiser updates, and whether weight decay applies to it. */
+    public record Trainable(String name, NDArray array, boolean decays) {}
+
+    private final List<Trainable> parameters;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private final NDManager stateManager;
+    private final List<NDArray> firstMoments = new ArrayList<>();
+    private final List<NDArray> secondMoments = new ArrayList<>();
+    private int step;
+
+    public AdamW(List<Trainable> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException("AdamW needs at least one parameter to train");
+        }
+        this.parameters = List.copyOf(parameters);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.stateManager = parameters.get(0).array().getManager().newSubManager();
+        for (Trainable p : parameters) {
+            firstMoments.add(stateManager.zeros(p.array().getShape(), p.array().getDataType(), p.array().getDevice()));
+            secondMoments.add(stateManager.zeros(p.array().getShape(), p.array().getDataType(), p.array().getDevice()));
+        }
+    }
+
+    /** β 0.9 / 0.999, ε 1e-8: PyTorch's and Hugging Face's defaults. */
+    public static AdamW withDefaults(List<Trainable> parameters, double weightDecay) {
+        return new AdamW(parameters, 0.9, 0.999, 1e-8, weightDecay);
+    }
+
+    /** Every gradient-requiring parameter of a block, grouped by {@link #decays}. */
+    public static List<Trainable> trainables(Iterable<Pair<String, Parameter>> parameters) {
+        List<Trainable> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : parameters) {
+            Parameter parameter = p.getValue();
+            if (parameter.requiresGradient()) {
+                NDArray array = parameter.getArray();
+                out.add(new Trainable(p.getKey(), array, decays(p.getKey(), array.getShape())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether weight decay applies: Hugging Face exempts {@code bias} and {@code LayerNorm.weight}. Every
+     * bias and LayerNorm parameter is one-dimensional (DJL names LayerNorm's {@code gamma}/{@code beta}),
+     * and XLNet's relative-attention biases ({@code r_w_bias}, 2-D) carry "bias" in their names.
+     */
+    public static boolean decays(String name, Shape shape) {
+        return shape.dimension() >= 2 && !name.endsWith("bias");
+    }
+
+    public List<Trainable> parameters() {
+        return parameters;
+    }
+
+    /** Optimiser steps taken so far. */
+    public int steps() {
+        return step;
+    }
+
+    /**
+     * One update with learning rate {@code lr}.
+     *
+     * @param gradients one per parameter, in {@link #parameters()} order
+     */
+    public void update(List<NDArray> gradients, double lr) {
+        if (gradients.size() != parameters.size()) {
+            throw new IllegalArgumentException(
+                    "got " + gradients.size() + " gradients for " + parameters.size() + " parameters");
+        }
+        step++;
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        float stepSize = (float) (lr / biasCorrection1);
+        try (GradientTape noGrad = GradientTape.pause()) {
+            for (int i = 0; i < parameters.size(); i++) {
+                Trainable p = parameters.get(i);
+                NDArray g = gradients.get(i);
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                if (p.decays() && weightDecay != 0) {
+                    p.array().muli((float) (1 - lr * weightDecay));
+                }
+                // Temporaries are freed per parameter: holding them for all of BERT-base would cost GBs.
+                try (NDArray gMinusM = g.sub(m)) {
+                    m.addi(gMinusM.muli((float) (1 - beta1)));
+                }
+                try (NDArray gSquared = g.mul(g)) {
+                    v.muli((float) beta2).addi(gSquared.muli((float) (1 - beta2)));
+                }
+                try (NDArray denominator = v.sqrt()) {
+                    denominator.divi((float) biasCorrection2Sqrt).addi((float) epsilon);
+                    try (NDArray change = m.div(denominator)) {
+                        p.array().subi(change.muli(stepSize));
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
+}

@@ -1,0 +1,351 @@
+package dropgrid.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dropgrid.drop.DropStrategy;
+import dropgrid.drop.LayerSimilarity;
+import dropgrid.drop.Selection;
+import dropgrid.drop.SimilaritySource;
+import dropgrid.drop.Strategies;
+import dropgrid.glue.Example;
+import dropgrid.glue.GlueTask;
+import dropgrid.glue.GlueData;
+import dropgrid.glue.Split;
+import dropgrid.glue.TaskScore;
+import dropgrid.model.PretrainedModels;
+import dropgrid.model.SequenceClassifier;
+import dropgrid.tokenize.Tokenizer;
+import dropgrid.tokenize.Tokenizers;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one grid cell end to end: read the task, choose the kept layers, build the (smaller) model from
+ * the pre-trained checkpoint, fine-tune, score the dev set(s), and fill every field of the result row.
+ * A two-stage cell ({@link Cell.DropStage#FINETUNED}) fine-tunes the full model first, chooses the
+ * layers on the fine-tuned model, builds the smaller model from the fine-tuned weights (head included)
+ * and fine-tunes again.
+ *
+ * <p>Checkpoints and tokenizers are read once per JVM and kept (an executor runs many cells of one
+ * model); each cell builds its own model from them.
+ */
+public final class FineTuneCellRunner implements CellRunner {
+
+    /** The strategy name of the unpruned baseline (K = 0), which needs no strategy. */
+    public static final String NO_STRATEGY = "none";
+    /** A strategy name for hand-picked layers, given in option {@link #EXPLICIT_LAYERS_OPTION} ("0,1,2"). */
+    public static final String EXPLICIT_STRATEGY = "explicit";
+    public static final String EXPLICIT_LAYERS_OPTION = "layers";
+
+    private static final Map<Path, PretrainedModels.Checkpoint> CHECKPOINTS = new ConcurrentHashMap<>();
+    private static final Map<Path, Tokenizer> TOKENIZERS = new ConcurrentHashMap<>();
+
+    /** Dev-set batches: no activations kept for backward, so larger than training batches. */
+    private static final int MIN_EVAL_BATCH = 32;
+    /** Batch size of the similarity pass of data-dependent strategies. */
+    private static final int SIMILARITY_BATCH = 32;
+
+    private final Consumer<String> log;
+
+    /** The runner the Spark job creates by class name; progress goes to the executor's log. */
+    public FineTuneCellRunner() {
+        this(LoggerFactory.getLogger(FineTuneCellRunner.class)::info);
+    }
+
+    /** A runner that reports progress lines to {@code log} (the command line passes stderr). */
+    public FineTuneCellRunner(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /**
+     * Runs on the cell's GPU when it asks for one (index 0 when the executor named none), else on the
+     * CPU. Safe to call from several threads; see {@link EngineThreads} and {@link MemoryProbe} for the
+     * settings and figures that are process-wide.
+     */
+    @Override
+    public CellResult run(Cell cell) {
+        Instant started = Instant.now();
+        String host = hostName();
+        Device device = cell.useGpu() ? Device.gpu(cell.gpu() == null ? 0 : cell.gpu()) : Device.cpu();
+        try {
+            return runOrThrow(cell, device, host, started);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return CellResult.failed(cell, e, device.toString(), host, started);
+        }
+    }
+
+    private CellResult runOrThrow(Cell cell, Device device, String host, Instant started) {
+        MemoryProbe.reset();
+        EngineThreads.use(cell.threads());
+        GlueTask task = GlueTask.parse(cell.task());
+        Hyperparameters hp = cell.hyperparameters();
+        Path modelDir = ModelSource.resolve(cell.modelSource());
+        Path glueDir = localGlueDir(cell.glueDir());
+        PretrainedModels.Checkpoint checkpoint = CHECKPOINTS.computeIfAbsent(modelDir, PretrainedModels::read);
+        if (checkpoint.architecture() != cell.architecture()) {
+            throw new IllegalArgumentException("cell says architecture " + cell.architecture().id() + " but "
+                    + modelDir + " holds a " + checkpoint.architecture().id() + " checkpoint");
+        }
+        Tokenizer tokenizer = TOKENIZERS.computeIfAbsent(modelDir, dir -> Tokenizers.load(dir, cell.architecture()));
+        int depth = checkpoint.depth();
+
+        List<Example> trainExamples = GlueData.load(glueDir, task, Split.TRAIN, cell.limits().maxTrainExamples(),
+                cell.seed());
+        List<EncodedExample> train = encode(trainExamples, task, tokenizer, hp.maxSeqLength());
+        Collator collator = Collator.of(tokenizer, hp.dynamicPadding(), hp.maxSeqLength());
+
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
+                    ? dropThenFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator, manager)
+                    : fineTuneDropFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator,
+                            manager);
+            PretrainedModels.Loaded model = stages.model();
+
+            long evalStart = System.nanoTime();
+            TaskScore score = null;
+            int evalExamples = 0;
+            for (Split split : task.devSplits()) {
+                List<Example> devExamples = GlueData.load(glueDir, task, split, cell.limits().maxEvalExamples(),
+                        cell.seed());
+                List<EncodedExample> dev = encode(devExamples, task, tokenizer, hp.maxSeqLength());
+                float[][] outputs = Evaluator.predict(model.classifier(), manager, dev, collator,
+                        Math.max(MIN_EVAL_BATCH, hp.batchSize()));
+                TaskScore splitScore = score(task, split, dev, outputs);
+                score = score == null ? splitScore : score.plus(splitScore);
+                evalExamples += dev.size();
+            }
+            double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+            log.accept(cellTag(cell) + "dev " + score.metrics() + " on " + evalExamples + " examples");
+
+            TrainingRun[] runs = stages.runs();
+            int steps = 0;
+            long tokens = 0;
+            double trainSeconds = 0;
+            for (TrainingRun run : runs) {
+                steps += run.steps();
+                tokens += run.realTokens();
+                trainSeconds += run.seconds();
+            }
+            return new CellResult(cell, CellResult.OK, "", depth, model.keptLayers(),
+                    stages.selection().layerScores(), score.metrics(), score.headline(),
+                    parameterCount(model.classifier()), encoderParameterCount(model.classifier()),
+                    train.size(), steps, evalExamples, trainSeconds, evalSeconds, stages.selectSeconds(),
+                    tokens / trainSeconds, evalExamples / evalSeconds, MemoryProbe.peakHeapBytes(),
+                    MemoryProbe.peakRssBytes(), device.toString(), host, started, Instant.now());
+        }
+    }
+
+    /** What the fine-tuning stages left: the final model, how its layers were chosen, each stage's run. */
+    private record Stages(PretrainedModels.Loaded model, Selection selection, double selectSeconds,
+            TrainingRun... runs) {}
+
+    /** The paper's main setting: choose layers on the pre-trained model, build the smaller model, fine-tune. */
+    private Stages dropThenFineTune(Cell cell, PretrainedModels.Checkpoint checkpoint, int depth, GlueTask task,
+            List<Example> trainExamples, List<EncodedExample> train, Tokenizer tokenizer, Collator collator,
+            NDManager manager) {
+        long selectStart = System.nanoTime();
+        Selection selection = select(cell, depth,
+                similaritySource(checkpoint, cell, task, trainExamples, tokenizer, manager));
+        double selectSeconds = seconds(selectStart, cell);
+        Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
+        PretrainedModels.Loaded model = PretrainedModels.build(checkpoint, selection.kept(), task.numOutputs(),
+                cell.hyperparameters().dropout(), manager);
+        log.accept(cellTag(cell) + "kept layers " + selection.kept() + "; fine-tuning on " + train.size() + " examples");
+        TrainingRun run = FineTuner.fineTune(model.classifier(), manager, train, collator, cell.hyperparameters(),
+                cell.limits().maxSteps(), cell.seed(), progress(cell, ""));
+        return new Stages(model, selection, selectSeconds, run);
+    }
+
+    /**
+     * Paper §6.4: fine-tune the full model, choose the layers on the fine-tuned model, build the smaller
+     * model from the fine-tuned weights (head included) and fine-tune it again with the same settings.
+     */
+    private Stages fineTuneDropFineTune(Cell cell, PretrainedModels.Checkpoint checkpoint, int depth,
+            GlueTask task, List<Example> trainExamples, List<EncodedExample> train, Tokenizer tokenizer,
+            Collator collator, NDManager manager) {
+        Hyperparameters hp = cell.hyperparameters();
+        try (NDManager firstStage = manager.newSubManager()) {
+            Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
+            PretrainedModels.Loaded full = PretrainedModels.build(checkpoint, allLayers(depth), task.numOutputs(),
+                    hp.dropout(), firstStage);
+            log.accept(cellTag(cell) + "stage 1: fine-tuning all " + depth + " layers on " + train.size() + " examples");
+            TrainingRun first = FineTuner.fineTune(full.classifier(), firstStage, train, collator, hp,
+                    cell.limits().maxSteps(), cell.seed(), progress(cell, "stage 1 "));
+            PretrainedModels.Checkpoint fineTuned = new PretrainedModels.Checkpoint(checkpoint.dir(),
+                    checkpoint.architecture(), depth, checkpoint.vocabSize(), checkpoint.config(),
+                    FineTunedWeights.of(full.classifier(), "the model fine-tuned in stage 1 of cell " + cell.id()));
+            long selectStart = System.nanoTime();
+            Selection selection = select(cell, depth,
+                    similaritySource(fineTuned, cell, task, trainExamples, tokenizer, firstStage));
+            double selectSeconds = seconds(selectStart, cell);
+            Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
+            PretrainedModels.Loaded model = PretrainedModels.build(fineTuned, selection.kept(), task.numOutputs(),
+                    hp.dropout(), manager);
+            log.accept(cellTag(cell) + "stage 2: kept layers " + selection.kept() + "; fine-tuning again");
+            TrainingRun second = FineTuner.fineTune(model.classifier(), manager, train, collator, hp,
+                    cell.limits().maxSteps(), cell.seed(), progress(cell, "stage 2 "));
+            return new Stages(model, selection, selectSeconds, first, second);
+        }
+    }
+
+    private Consumer<String> progress(Cell cell, String stage) {
+        return line -> log.accept(cellTag(cell) + stage + line);
+    }
+
+    private static String cellTag(Cell cell) {
+        return "cell " + cell.id() + " (" + cell.task() + " " + cell.strategy() + " K=" + cell.drop() + "): ";
+    }
+
+    private static Selection select(Cell cell, int depth, SimilaritySource source) {
+        if (NO_STRATEGY.equals(cell.strategy())) {
+            if (cell.drop() != 0) {
+                throw new IllegalArgumentException("strategy 'none' keeps every layer, so drop must be 0, got "
+                        + cell.drop());
+            }
+            return Selection.of(depth, allLayers(depth), List.of(), 0.0);
+        }
+        if (EXPLICIT_STRATEGY.equals(cell.strategy())) {
+            return Selection.of(depth, explicitLayers(cell, depth), List.of(), 0.0);
+        }
+        DropStrategy strategy = Strategies.byName(cell.strategy(), cell.strategyOptions(), source);
+        return strategy.select(depth, cell.drop());
+    }
+
+    /** The layers of an {@code explicit} cell: ascending, distinct, in [0, L), and L − K of them. */
+    private static List<Integer> explicitLayers(Cell cell, int depth) {
+        String value = cell.strategyOptions().get(EXPLICIT_LAYERS_OPTION);
+        if (value == null || cell.strategyOptions().size() != 1) {
+            throw new IllegalArgumentException("strategy 'explicit' takes exactly one option, "
+                    + EXPLICIT_LAYERS_OPTION + " (e.g. 0,1,2), got " + cell.strategyOptions());
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            try {
+                kept.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("strategy 'explicit': layers '" + value + "' must be"
+                        + " comma-separated integers", e);
+            }
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            if (kept.get(i) < 0 || kept.get(i) >= depth || (i > 0 && kept.get(i) <= kept.get(i - 1))) {
+                throw new IllegalArgumentException("strategy 'explicit': layers " + kept + " must be strictly"
+                        + " ascending indices in [0, " + depth + ")");
+            }
+        }
+        if (depth - kept.size() != cell.drop()) {
+            throw new IllegalArgumentException("strategy 'explicit': keeping " + kept.size() + " of " + depth
+                    + " layers drops " + (depth - kept.size()) + ", but the cell says drop = " + cell.drop());
+        }
+        return List.copyOf(kept);
+    }
+
+    /** Select time counts only for data-dependent strategies; static ones are free by definition. */
+    private static double seconds(long start, Cell cell) {
+        boolean measured = !NO_STRATEGY.equals(cell.strategy()) && !EXPLICIT_STRATEGY.equals(cell.strategy())
+                && Strategies.isDataDependent(cell.strategy());
+        return measured ? (System.nanoTime() - start) / 1e9 : 0.0;
+    }
+
+    /**
+     * Measures the encoder built from {@code checkpoint} (pre-trained or fine-tuned) with the asked-for
+     * layers, over the strategy's sample of training examples. No gradients, dropout off.
+     */
+    private static SimilaritySource similaritySource(PretrainedModels.Checkpoint checkpoint, Cell cell, GlueTask task,
+            List<Example> trainExamples, Tokenizer tokenizer, NDManager manager) {
+        return kept -> {
+            if (!Strategies.isDataDependent(cell.strategy())) {
+                throw new IllegalStateException("static strategy '" + cell.strategy() + "' asked for a similarity pass");
+            }
+            int sample = Strategies.options(cell.strategy(), cell.strategyOptions()).sample();
+            List<Tokenizer.Encoding> encodings = new ArrayList<>();
+            for (Example e : LayerSimilarity.sample(trainExamples, sample)) {
+                encodings.add(tokenizer.encode(e.textA(), e.textB(), cell.hyperparameters().maxSeqLength()));
+            }
+            try (NDManager scope = manager.newSubManager(); GradientTape noGrad = GradientTape.pause()) {
+                PretrainedModels.Loaded model = PretrainedModels.build(checkpoint, kept, task.numOutputs(), 0.0, scope);
+                return LayerSimilarity.measure(model.classifier().encoder(), encodings, tokenizer, SIMILARITY_BATCH,
+                        scope);
+            }
+        };
+    }
+
+    private static TaskScore score(GlueTask task, Split split, List<EncodedExample> dev, float[][] outputs) {
+        if (task.isRegression()) {
+            double[] predicted = new double[dev.size()];
+            double[] gold = new double[dev.size()];
+            for (int i = 0; i < dev.size(); i++) {
+                predicted[i] = outputs[i][0];
+                gold[i] = dev.get(i).score();
+            }
+            return TaskScore.of(task, split, predicted, gold);
+        }
+        int[] gold = dev.stream().mapToInt(EncodedExample::label).toArray();
+        return TaskScore.of(task, split, Evaluator.argmax(outputs), gold);
+    }
+
+    private static List<EncodedExample> encode(List<Example> examples, GlueTask task, Tokenizer tokenizer,
+            int maxLength) {
+        List<EncodedExample> encoded = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            Tokenizer.Encoding enc = tokenizer.encode(e.textA(), e.textB(), maxLength);
+            encoded.add(task.isRegression()
+                    ? new EncodedExample(enc.ids(), enc.typeIds(), -1, (float) e.score())
+                    : new EncodedExample(enc.ids(), enc.typeIds(), task.labelIndex(e.label()), Float.NaN));
+        }
+        return encoded;
+    }
+
+    /**
+     * Embeddings and kept layers, as the results schema defines {@code params_encoder}: the encoder's
+     * parameters without BERT's pooler, which only the classification head uses.
+     */
+    private static long encoderParameterCount(SequenceClassifier classifier) {
+        long n = 0;
+        for (var child : classifier.encoder().getChildren()) {
+            // DJL prefixes child names with their two-digit position ("03pooler").
+            if (!child.getKey().substring(2).equals("pooler")) {
+                n += parameterCount(child.getValue());
+            }
+        }
+        return n + classifier.encoder().getDirectParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    private static long parameterCount(ai.djl.nn.Block block) {
+        long n = 0;
+        for (var p : block.getParameters()) {
+            n += p.getValue().getArray().size();
+        }
+        return n;
+    }
+
+    private static List<Integer> allLayers(int depth) {
+        return IntStream.range(0, depth).boxed().toList();
+    }
+
+    private static Path localGlueDir(String glueDir) {
+        if (glueDir.contains("://")) {
+            throw new IllegalArgumentException("glue_dir '" + glueDir + "' is not a local directory; the cell runner"
+                    + " reads GLUE from local disk (stage remote data to the executor first)");
+        }
+        return Path.of(glueDir);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dropgrid.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * The fine-tuning loop, written out as {@code run_glue.py}'s {@code train()}: seeded shuffling, forward,
+ * loss, backward, global-norm clipping, AdamW with a linear warm-up/decay schedule, gradients zeroed.
+ * Every batch lives in its own sub-manager, so native memory is freed step by step.
+ */
+public final class FineTuner {
+
+    /** How often progress is reported; a GLUE run takes minutes to hours. */
+    private static final double PROGRESS_SECONDS = 30;
+
+    private FineTuner() {}
+
+    /** {@link #fineTune(Block, NDManager, List, Collator, Hyperparameters, int, long, Consumer)} reporting nothing. */
+    public static TrainingRun fineTune(Block model, NDManager manager, List<EncodedExample> train, Collator collator,
+            Hyperparameters hp, int maxSteps, long seed) {
+        return fineTune(model, manager, train, collator, hp, maxSteps, seed, line -> {});
+    }
+
+    /**
+     * Fine-tunes {@code model} in place.
+     *
+     * @param model a block mapping {@code NDList(ids, typeIds, mask)} to logits (B, outputs)
+     * @param manager the manager holding the model's parameters (its device is the training device)
+     * @param train tokenized training examples
+     * @param collator how batches are padded
+     * @param hp learning rate, batch size, epochs, schedule, clipping, weight decay, length grouping
+     * @param maxSteps stop after this many optimiser steps (0 = all epochs); the schedule spans the
+     *     steps actually taken
+     * @param seed seeds example order and dropout
+     * @param progress receives a progress line every 30 seconds and at the end
+     * @throws TrainingDivergedException when the loss or the gradient norm stops being finite
+     */
+    public static TrainingRun fineTune(Block model, NDManager manager, List<EncodedExample> train, Collator collator,
+            Hyperparameters hp, int maxSteps, long seed, Consumer<String> progress) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training examples to fine-tune on");
+        }
+        Objective objective = Objective.forExamples(train);
+        int total = BatchOrder.stepsPerEpoch(train.size(), hp.batchSize()) * hp.epochs();
+        if (maxSteps > 0) {
+            total = Math.min(total, maxSteps);
+        }
+        LearningRateSchedule schedule = LearningRateSchedule.of(hp, total);
+        int[] lengths = train.stream().mapToInt(EncodedExample::length).toArray();
+        Random order = new Random(seed);
+        Engine.getInstance().setRandomSeed(Long.hashCode(seed));
+        ParameterStore parameterStore = new ParameterStore(manager, false);
+        List<Double> losses = new ArrayList<>(total);
+        long realTokens = 0;
+        long paddedTokens = 0;
+        long start = System.nanoTime();
+        long lastReport = start;
+        try (AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay())) {
+            zeroGradients(optimizer);
+            int step = 0;
+            for (int epoch = 0; epoch < hp.epochs() && step < total; epoch++) {
+                for (List<Integer> indices : BatchOrder.training(lengths, hp.batchSize(), hp.lengthGrouping(), order)) {
+                    if (step == total) {
+                        break;
+                    }
+                    Batch batch = collator.collate(indices.stream().map(train::get).toList());
+                    double lr = schedule.at(step);
+                    losses.add(step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step, total));
+                    realTokens += batch.realTokens();
+                    paddedTokens += (long) batch.rows() * batch.width();
+                    step++;
+                    long now = System.nanoTime();
+                    if ((now - lastReport) / 1e9 >= PROGRESS_SECONDS || step == total) {
+                        progress.accept(progressLine(step, total, epoch, hp.epochs(), losses, lr, realTokens,
+                                (now - start) / 1e9));
+                        lastReport = now;
+                    }
+                }
+            }
+            return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
+                    losses);
+        }
+    }
+
+    private static double step(Block model, ParameterStore parameterStore, NDManager manager, AdamW optimizer,
+            Objective objective, Batch batch, Hyperparameters hp, double lr, int step, int total) {
+        try (NDManager batchManager = manager.newSubManager()) {
+            NDList inputs = batch.inputs(batchManager);
+            double loss;
+            try (GradientTape tape = GradientTape.record()) {
+                NDArray logits = model.forward(parameterStore, inputs, true).singletonOrThrow();
+                NDArray lossArray = objective.loss(logits, batch, batchManager);
+                loss = lossArray.getFloat();
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("training loss became " + loss + " at step " + (step + 1)
+                            + " of " + total + " (learning rate " + lr + "); the run diverged");
+                }
+                GradientTape.backward(lossArray);
+            }
+            List<NDArray> gradients = new ArrayList<>(optimizer.parameters().size());
+            for (AdamW.Trainable p : optimizer.parameters()) {
+                NDArray g = p.array().getGradient();
+                g.attach(batchManager);
+                gradients.add(g);
+            }
+            double norm = GradientClipping.clipGlobalNorm(gradients, hp.maxGradNorm());
+            if (!Double.isFinite(norm)) {
+                throw new TrainingDivergedException("gradient norm became " + norm + " at step " + (step + 1) + " of "
+                        + total + " (loss " + loss + ", learning rate " + lr + "); the run diverged");
+            }
+            optimizer.update(gradients, lr);
+            zeroGradients(optimizer);
+            return loss;
+        }
+    }
+
+    private static String progressLine(int step, int total, int epoch, int epochs, List<Double> losses, double lr,
+            long realTokens, double seconds) {
+        // The mean over the last 50 steps: one batch's loss is too noisy to read a trend from.
+        List<Double> recent = losses.subList(Math.max(0, losses.size() - 50), losses.size());
+        double loss = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return String.format(java.util.Locale.ROOT, "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs",
+                step, total, epoch + 1, epochs, loss, lr, realTokens / seconds, seconds);
+    }
+
+    private static void zeroGradients(AdamW optimizer) {
+        for (AdamW.Trainable p : optimizer.parameters()) {
+            GradientTape.zeroGradient(p.array());
+        }
+    }
+}

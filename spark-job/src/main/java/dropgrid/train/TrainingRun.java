@@ -1,0 +1,26 @@
+package dropgrid.train;
+
+import java.util.List;
+
+/**
+ * What one fine-tuning run did.
+ *
+ * @param steps optimiser steps taken
+ * @param examples distinct training examples
+ * @param realTokens non-padding tokens fed through forward and backward, over all steps
+ * @param paddedTokens all token positions fed, padding included
+ * @param seconds wall time of the loop
+ * @param losses the training loss of every step, in order
+ */
+public record TrainingRun(int steps, int examples, long realTokens, long paddedTokens, double seconds,
+        List<Double> losses) {
+
+    public TrainingRun {
+        losses = List.copyOf(losses);
+    }
+
+    /** Non-padding tokens per second, the throughput that does not reward padding. */
+    public double tokensPerSecond() {
+        return seconds > 0 ? realTokens / seconds : Double.NaN;
+    }
+}

@@ -1,0 +1,54 @@
+package dropgrid.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dropgrid.model.PretrainedModels;
+import dropgrid.tokenize.Tokenizer.PaddingSide;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The loop trains every architecture, layer-dropped: finite losses, and AdamW moves every weight. */
+class EveryArchitectureFineTunesTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"bert-bare, 0, 0, RIGHT", "distilbert-tiny, 0, 0, RIGHT", "roberta-tiny, 1, 0, RIGHT",
+        "xlnet-tiny, 5, 3, LEFT"})
+    void threeStepsMoveEveryParameter(String model, long padId, long padTypeId, PaddingSide side) {
+        try (NDManager manager = NDManager.newBaseManager();
+                PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(TinyBert.dir(model))) {
+            Engine.getInstance().setRandomSeed(6);
+            PretrainedModels.Loaded loaded = PretrainedModels.build(checkpoint, List.of(0, checkpoint.depth() - 1), 2,
+                    0.1, manager);
+            Random random = new Random(3);
+            List<EncodedExample> train = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                int length = 4 + random.nextInt(14);
+                train.add(new EncodedExample(random.longs(length, 6, checkpoint.vocabSize()).toArray(), new long[length],
+                        i % 2, Float.NaN));
+            }
+            List<float[]> before = new ArrayList<>();
+            loaded.classifier().getParameters().forEach(p -> before.add(p.getValue().getArray().toFloatArray()));
+            Hyperparameters hp = new Hyperparameters(1e-3, 4, 1, 32, 0.0, false, 0.01, 1.0, 0.1, true, false);
+            TrainingRun run = FineTuner.fineTune(loaded.classifier(), manager, train,
+                    new Collator(padId, padTypeId, side, 0), hp, 3, 6);
+            assertEquals(3, run.steps());
+            assertTrue(run.losses().stream().allMatch(Double::isFinite), run.losses().toString());
+            int i = 0;
+            for (var p : loaded.classifier().getParameters()) {
+                float[] after = p.getValue().getArray().toFloatArray();
+                float[] old = before.get(i++);
+                boolean moved = false;
+                for (int j = 0; j < after.length && !moved; j++) {
+                    moved = after[j] != old[j];
+                }
+                assertTrue(moved, model + " parameter " + p.getKey() + " did not change in 3 steps");
+            }
+        }
+    }
+}
