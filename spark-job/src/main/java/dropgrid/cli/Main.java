@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             FetchGlueCommand.class,
             EncodeCommand.class,
             BenchCommand.class,
+            SelectCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

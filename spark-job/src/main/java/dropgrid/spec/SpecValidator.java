@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dropgrid.drop.Strategies;
 import dropgrid.glue.GlueTask;
 import dropgrid.model.Architecture;
 import dropgrid.spec.ExperimentSpec.HyperparameterSpec;
@@ -412,10 +413,19 @@ final class SpecValidator {
                 continue;
             }
             Set<String> allowed = StrategyCatalog.optionsOf(s.name());
+            boolean keysKnown = true;
             for (String key : new TreeSet<>(s.options().keySet())) {
                 if (!allowed.contains(key)) {
+                    keysKnown = false;
                     error(at + ".options." + key, "unknown option of '" + s.name() + "'; allowed: "
                             + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed))));
+                }
+            }
+            if (keysKnown) {
+                try {
+                    Strategies.options(s.name(), s.options());
+                } catch (IllegalArgumentException e) {
+                    error(at + ".options", e.getMessage());
                 }
             }
             if (out.contains(s)) {

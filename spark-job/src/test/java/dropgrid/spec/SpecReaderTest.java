@@ -85,6 +85,14 @@ class SpecReaderTest {
     }
 
     @Test
+    void badStrategyOptionValueIsNamedWithTheStrategy() throws IOException {
+        SpecException e = errors(VALID.replace("strategies: [top]",
+                "strategies: [{name: contribution, options: {sample_size: 'many'}}]"));
+        assertEquals(List.of("strategies[0].options: strategy 'contribution': sample_size = 'many' is not a number"),
+                e.errors());
+    }
+
+    @Test
     void unknownStrategyListsTheAllowedOnes() throws IOException {
         SpecException e = errors(VALID.replace("strategies: [top]", "strategies: [top, middle]"));
         assertEquals(List.of("strategies[1]: unknown strategy 'middle'; allowed: top, bottom, even-alternate, "
