@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /** The options that describe one cell, shared by {@code finetune} and {@code bench finetune}. */
 final class CellOptions {
 
-    @Option(names = "--model", required = true, description = "Model directory (HF or TF checkpoint) or a fetch-model name"
-            + " (bert-base-uncased).")
+    @Option(names = "--model", required = true,
+            description = "Model directory (HF or TF checkpoint) or a fetch-model name (bert-base-uncased).")
     String model;
 
     @Option(names = "--task", required = true, description = "GLUE task: CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI,"
@@ -133,7 +133,8 @@ final class CellOptions {
                 dynamicPadding,
                 lengthGrouping);
         return new Cell("cli", dir.getFileName().toString(), architecture, model, task, glueDir.toString(),
-                strategyName, k, dropStage(), options, seed, hp, new Limits(maxTrainExamples, maxEvalExamples, maxSteps),
+                strategyName, k, dropStage(), options, seed, hp,
+                new Limits(maxTrainExamples, maxEvalExamples, maxSteps),
                 threads, gpu != null, gpu);
     }
 

@@ -30,7 +30,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonOutput.MAPPER.copy()
             .registerModule(new SimpleModule().addSerializer(Instant.class, new JsonSerializer<>() {
                 @Override
-                public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+                        throws IOException {
                     gen.writeString(value.toString());
                 }
             }));

@@ -25,7 +25,8 @@ public final class Evaluator {
             for (List<Integer> indices : BatchOrder.evaluation(lengths, batchSize)) {
                 Batch batch = collator.collate(indices.stream().map(examples::get).toList());
                 try (NDManager batchManager = manager.newSubManager()) {
-                    NDArray logits = model.forward(parameterStore, batch.inputs(batchManager), false).singletonOrThrow();
+                    NDArray logits =
+                            model.forward(parameterStore, batch.inputs(batchManager), false).singletonOrThrow();
                     int width = (int) logits.getShape().get(1);
                     float[] values = logits.toFloatArray();
                     for (int r = 0; r < indices.size(); r++) {

@@ -106,7 +106,8 @@ public final class FineTuneCellRunner implements CellRunner {
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
-                    ? dropThenFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator, manager)
+                    ? dropThenFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator,
+                            manager)
                     : fineTuneDropFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator,
                             manager);
             PretrainedModels.Loaded model = stages.model();
@@ -160,7 +161,8 @@ public final class FineTuneCellRunner implements CellRunner {
         Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
         PretrainedModels.Loaded model = PretrainedModels.build(checkpoint, selection.kept(), task.numOutputs(),
                 cell.hyperparameters().dropout(), manager);
-        log.accept(cellTag(cell) + "kept layers " + selection.kept() + "; fine-tuning on " + train.size() + " examples");
+        log.accept(cellTag(cell) + "kept layers " + selection.kept() + "; fine-tuning on " + train.size()
+                + " examples");
         TrainingRun run = FineTuner.fineTune(model.classifier(), manager, train, collator, cell.hyperparameters(),
                 cell.limits().maxSteps(), cell.seed(), progress(cell, ""));
         return new Stages(model, selection, selectSeconds, run);
@@ -178,7 +180,8 @@ public final class FineTuneCellRunner implements CellRunner {
             Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
             PretrainedModels.Loaded full = PretrainedModels.build(checkpoint, allLayers(depth), task.numOutputs(),
                     hp.dropout(), firstStage);
-            log.accept(cellTag(cell) + "stage 1: fine-tuning all " + depth + " layers on " + train.size() + " examples");
+            log.accept(cellTag(cell) + "stage 1: fine-tuning all " + depth + " layers on " + train.size()
+                    + " examples");
             TrainingRun first = FineTuner.fineTune(full.classifier(), firstStage, train, collator, hp,
                     cell.limits().maxSteps(), cell.seed(), progress(cell, "stage 1 "));
             PretrainedModels.Checkpoint fineTuned = new PretrainedModels.Checkpoint(checkpoint.dir(),
@@ -265,7 +268,8 @@ public final class FineTuneCellRunner implements CellRunner {
             List<Example> trainExamples, Tokenizer tokenizer, NDManager manager) {
         return kept -> {
             if (!Strategies.isDataDependent(cell.strategy())) {
-                throw new IllegalStateException("static strategy '" + cell.strategy() + "' asked for a similarity pass");
+                throw new IllegalStateException(
+                        "static strategy '" + cell.strategy() + "' asked for a similarity pass");
             }
             int sample = Strategies.options(cell.strategy(), cell.strategyOptions()).sample();
             List<Tokenizer.Encoding> encodings = new ArrayList<>();
@@ -318,7 +322,10 @@ public final class FineTuneCellRunner implements CellRunner {
                 n += parameterCount(child.getValue());
             }
         }
-        return n + classifier.encoder().getDirectParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        for (var p : classifier.encoder().getDirectParameters().values()) {
+            n += p.getArray().size();
+        }
+        return n;
     }
 
     private static long parameterCount(ai.djl.nn.Block block) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The loop trains every architecture, layer-dropped: finite losses, and AdamW moves every weight. */
 class EveryArchitectureFineTunesTest {
 
-    private static final Hyperparameters HP = new Hyperparameters(1e-3, 4, 1, 32, 0.0, false, 0.01, 1.0, 0.1, true, false);
+    private static final Hyperparameters HP =
+            new Hyperparameters(1e-3, 4, 1, 32, 0.0, false, 0.01, 1.0, 0.1, true, false);
 
     /** 12 random sequences of 4..17 ids in [6, vocab), alternating labels. */
     private static List<EncodedExample> examples(int vocab) {

@@ -47,7 +47,8 @@ class OptimizerGoldenTest {
                 NDArray array = manager.create(toFloats(p.get("init")), shape);
                 array.setRequiresGradient(true);
                 String paramName = p.get("name").asText();
-                assertEquals(p.get("decays").asBoolean(), AdamW.decays(paramName, shape), name + " group of " + paramName);
+                assertEquals(p.get("decays").asBoolean(), AdamW.decays(paramName, shape),
+                        name + " group of " + paramName);
                 trainables.add(new AdamW.Trainable(paramName, array, AdamW.decays(paramName, shape)));
             }
             try (AdamW adamW = AdamW.withDefaults(trainables, hp.weightDecay())) {

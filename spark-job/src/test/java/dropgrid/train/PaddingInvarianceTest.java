@@ -49,8 +49,9 @@ class PaddingInvarianceTest {
                     new Collator(padId, padTypeId, side, maxLength), 4);
             for (int i = 0; i < examples.size(); i++) {
                 for (int c = 0; c < 3; c++) {
-                    assertEquals(unpadded[i][c], padToBatch[i][c], 1e-5, model + " example " + i + " padded to the batch");
-                    assertEquals(unpadded[i][c], padToMax[i][c], 1e-5, model + " example " + i + " padded to " + maxLength);
+                    String where = model + " example " + i;
+                    assertEquals(unpadded[i][c], padToBatch[i][c], 1e-5, where + " padded to the batch");
+                    assertEquals(unpadded[i][c], padToMax[i][c], 1e-5, where + " padded to " + maxLength);
                 }
             }
         }

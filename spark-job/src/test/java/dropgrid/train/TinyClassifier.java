@@ -35,7 +35,8 @@ final class TinyClassifier extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
         NDArray ids = inputs.get(0);
         NDArray mask = inputs.get(2).toType(DataType.FLOAT32, false).expandDims(2);
         NDArray table = ps.getValue(embedding, ids.getDevice(), training);
