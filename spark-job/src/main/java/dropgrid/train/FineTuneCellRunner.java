@@ -176,29 +176,33 @@ public final class FineTuneCellRunner implements CellRunner {
             GlueTask task, List<Example> trainExamples, List<EncodedExample> train, Tokenizer tokenizer,
             Collator collator, NDManager manager) {
         Hyperparameters hp = cell.hyperparameters();
+        TrainingRun first;
+        Selection selection;
+        double selectSeconds;
+        PretrainedModels.Loaded model;
+        // The full model is freed as soon as the smaller one holds its weights, before stage 2 trains.
         try (NDManager firstStage = manager.newSubManager()) {
             Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
             PretrainedModels.Loaded full = PretrainedModels.build(checkpoint, allLayers(depth), task.numOutputs(),
                     hp.dropout(), firstStage);
             log.accept(cellTag(cell) + "stage 1: fine-tuning all " + depth + " layers on " + train.size()
                     + " examples");
-            TrainingRun first = FineTuner.fineTune(full.classifier(), firstStage, train, collator, hp,
-                    cell.limits().maxSteps(), cell.seed(), progress(cell, "stage 1 "));
+            first = FineTuner.fineTune(full.classifier(), firstStage, train, collator, hp, cell.limits().maxSteps(),
+                    cell.seed(), progress(cell, "stage 1 "));
             PretrainedModels.Checkpoint fineTuned = new PretrainedModels.Checkpoint(checkpoint.dir(),
                     checkpoint.architecture(), depth, checkpoint.vocabSize(), checkpoint.config(),
                     FineTunedWeights.of(full.classifier(), "the model fine-tuned in stage 1 of cell " + cell.id()));
             long selectStart = System.nanoTime();
-            Selection selection = select(cell, depth,
+            selection = select(cell, depth,
                     similaritySource(fineTuned, cell, task, trainExamples, tokenizer, firstStage));
-            double selectSeconds = seconds(selectStart, cell);
+            selectSeconds = seconds(selectStart, cell);
             Engine.getInstance().setRandomSeed(Long.hashCode(cell.seed()));
-            PretrainedModels.Loaded model = PretrainedModels.build(fineTuned, selection.kept(), task.numOutputs(),
-                    hp.dropout(), manager);
-            log.accept(cellTag(cell) + "stage 2: kept layers " + selection.kept() + "; fine-tuning again");
-            TrainingRun second = FineTuner.fineTune(model.classifier(), manager, train, collator, hp,
-                    cell.limits().maxSteps(), cell.seed(), progress(cell, "stage 2 "));
-            return new Stages(model, selection, selectSeconds, first, second);
+            model = PretrainedModels.build(fineTuned, selection.kept(), task.numOutputs(), hp.dropout(), manager);
         }
+        log.accept(cellTag(cell) + "stage 2: kept layers " + selection.kept() + "; fine-tuning again");
+        TrainingRun second = FineTuner.fineTune(model.classifier(), manager, train, collator, hp,
+                cell.limits().maxSteps(), cell.seed(), progress(cell, "stage 2 "));
+        return new Stages(model, selection, selectSeconds, first, second);
     }
 
     private Consumer<String> progress(Cell cell, String stage) {
