@@ -115,6 +115,21 @@ class FineTuneCellRunnerTest {
         assertEquals(List.of(0, 2), r.keptLayers());
     }
 
+    /** A Spark executor runs several tasks in one JVM with one shared runner. */
+    @Test
+    void twoCellsAtOnceInOneJvmBothSucceed() throws Exception {
+        FineTuneCellRunner runner = new FineTuneCellRunner();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> runner.run(cell("RTE", "top", 1, Cell.DropStage.PRETRAINED, Map.of(), HP)));
+            var b = pool.submit(() -> runner.run(cell("STS-B", "bottom", 2, Cell.DropStage.FINETUNED, Map.of(), HP)));
+            assertEquals(CellResult.OK, a.get().status(), a.get().failureReason());
+            assertEquals(CellResult.OK, b.get().status(), b.get().failureReason());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void divergingCellFailsWithAClearReason() {
         Hyperparameters huge = new Hyperparameters(1e30, 8, 1, 32, 0.0, false, 0.0, 0.0, 0.1, true, false);
