@@ -41,7 +41,8 @@ import org.apache.hadoop.fs.Path;
 public final class SpecReader {
 
     /**
-     * Command-line values that replace the spec's own (null = keep the spec's).
+     * Command-line values that replace the spec's own (null = keep the spec's). A relative local path is
+     * taken relative to the working directory, not to the spec file.
      *
      * @param output replaces {@code output}
      * @param glueDir replaces {@code glue_dir}

@@ -251,4 +251,15 @@ class SpecReaderTest {
         assertEquals("s3a://b/out", grid.output());
         assertEquals(GLUE, grid.cells().get(0).glueDir());
     }
+
+    /** The spec lives in a temp dir; "../shared/glue"-style paths typed on the command line mean the shell's. */
+    @Test
+    void relativeCommandLineOverridesAreRelativeToTheWorkingDirectory() throws IOException {
+        Path cwd = Paths.get("").toAbsolutePath();
+        String relativeGlue = cwd.relativize(Paths.get(GLUE)).toString();
+        Grid grid = SpecReader.load(spec("ok.yaml", VALID).toString(), new Configuration(), env(dir),
+                new SpecReader.Overrides("target/smoke-out", relativeGlue));
+        assertEquals(cwd.resolve("target/smoke-out").toString(), grid.output());
+        assertEquals(GLUE, grid.cells().get(0).glueDir());
+    }
 }
