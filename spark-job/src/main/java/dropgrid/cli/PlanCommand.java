@@ -26,10 +26,12 @@ final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment spec (YAML or .json), local or s3a://")
     String specLocation;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "replaces the spec's output (relative to the working directory)")
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "replaces the spec's output (relative to the working directory)")
     String output;
 
-    @Option(names = "--glue-dir", paramLabel = "DIR", description = "replaces the spec's glue_dir (relative to the working directory)")
+    @Option(names = "--glue-dir", paramLabel = "DIR",
+            description = "replaces the spec's glue_dir (relative to the working directory)")
     String glueDir;
 
     @Override

@@ -23,10 +23,12 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment spec (YAML or .json), local or s3a://")
     String specLocation;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "replaces the spec's output (local or s3a://; relative to the working directory)")
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "replaces the spec's output (local, relative to the working directory, or s3a://)")
     String output;
 
-    @Option(names = "--glue-dir", paramLabel = "DIR", description = "replaces the spec's glue_dir (relative to the working directory)")
+    @Option(names = "--glue-dir", paramLabel = "DIR",
+            description = "replaces the spec's glue_dir (relative to the working directory)")
     String glueDir;
 
     @Option(names = "--master", paramLabel = "URL",
