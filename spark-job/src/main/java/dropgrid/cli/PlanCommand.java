@@ -35,7 +35,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var hadoop = GridPlan.hadoopConfiguration();
-        Grid grid = SpecReader.load(specLocation, hadoop, System.getenv(), new SpecReader.Overrides(output, glueDir));
+        Grid grid = SpecReader.load(specLocation, hadoop, System.getenv(), SpecReader.Overrides.fromCommandLine(output, glueDir));
         GridPlan plan = GridPlan.of(grid, hadoop);
         PrintWriter out = spec.commandLine().getOut();
         for (GridPlan.CellPlan cell : plan.cells()) {

@@ -45,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GridJob.Summary summary = GridJob.launch(specLocation, new SpecReader.Overrides(output, glueDir),
+        GridJob.Summary summary = GridJob.launch(specLocation, SpecReader.Overrides.fromCommandLine(output, glueDir),
                 new GridJob.Options(master, rerunFailed, force, runner), System.getenv());
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(summary));
         spec.commandLine().getOut().flush();

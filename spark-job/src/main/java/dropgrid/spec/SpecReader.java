@@ -48,6 +48,22 @@ public final class SpecReader {
      */
     public record Overrides(String output, String glueDir) {
         public static final Overrides NONE = new Overrides(null, null);
+
+        /**
+         * Overrides typed on a command line: relative local paths mean the working directory, as in
+         * every shell command, not the spec file's folder (which is what relative paths inside a spec
+         * mean).
+         */
+        public static Overrides fromCommandLine(String output, String glueDir) {
+            return new Overrides(fromWorkingDirectory(output), fromWorkingDirectory(glueDir));
+        }
+
+        private static String fromWorkingDirectory(String location) {
+            if (location == null || location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") || location.startsWith("~")) {
+                return location;
+            }
+            return java.nio.file.Paths.get(location).toAbsolutePath().normalize().toString();
+        }
     }
 
     private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();

@@ -251,4 +251,15 @@ class SpecReaderTest {
         assertEquals("s3a://b/out", grid.output());
         assertEquals(GLUE, grid.cells().get(0).glueDir());
     }
+
+    @Test
+    void relativeCommandLinePathsMeanTheWorkingDirectoryNotTheSpecFolder() {
+        String cwd = Paths.get("").toAbsolutePath().toString();
+        SpecReader.Overrides o = SpecReader.Overrides.fromCommandLine("out/run1", "../glue");
+        assertEquals(cwd + "/out/run1", o.output());
+        assertEquals(Paths.get(cwd).getParent().resolve("glue").toString(), o.glueDir());
+        SpecReader.Overrides remote = SpecReader.Overrides.fromCommandLine("s3a://bucket/out", null);
+        assertEquals("s3a://bucket/out", remote.output());
+        assertEquals(null, remote.glueDir());
+    }
 }
