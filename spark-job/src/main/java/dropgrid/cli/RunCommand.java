@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * when the grid ran; 2 for a bad spec, 1 when the job itself died.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a grid: skip committed cells, run the rest one per Spark task, rebuild <output>/results/.")
+        description = "Run a grid: skip committed cells, run the rest one per Spark task, rebuild <output>/results/."
+                + " Exits 1 when any cell of this run failed (its row says why).")
 final class RunCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -49,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
                 new GridJob.Options(master, rerunFailed, force, runner), System.getenv());
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(summary));
         spec.commandLine().getOut().flush();
-        return 0;
+        // The grid finishes every cell either way; a non-zero exit tells scripts and CI that some failed.
+        return summary.failed() > 0 ? 1 : 0;
     }
 }
