@@ -26,18 +26,16 @@ final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment spec (YAML or .json), local or s3a://")
     String specLocation;
 
-    @Option(names = "--output", paramLabel = "DIR",
-            description = "replaces the spec's output (relative to the working directory)")
+    @Option(names = "--output", paramLabel = "DIR", description = "replaces the spec's output")
     String output;
 
-    @Option(names = "--glue-dir", paramLabel = "DIR",
-            description = "replaces the spec's glue_dir (relative to the working directory)")
+    @Option(names = "--glue-dir", paramLabel = "DIR", description = "replaces the spec's glue_dir")
     String glueDir;
 
     @Override
     public Integer call() throws Exception {
         var hadoop = GridPlan.hadoopConfiguration();
-        Grid grid = SpecReader.load(specLocation, hadoop, System.getenv(), new SpecReader.Overrides(output, glueDir));
+        Grid grid = SpecReader.load(specLocation, hadoop, System.getenv(), SpecReader.Overrides.fromCommandLine(output, glueDir));
         GridPlan plan = GridPlan.of(grid, hadoop);
         PrintWriter out = spec.commandLine().getOut();
         for (GridPlan.CellPlan cell : plan.cells()) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * when the grid ran; 2 for a bad spec, 1 when the job itself died.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a grid: skip committed cells, run the rest one per Spark task, rebuild <output>/results/.")
+        description = "Run a grid: skip committed cells, run the rest one per Spark task, rebuild <output>/results/."
+                + " Exits 1 when any cell of this run failed (its row says why).")
 final class RunCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -23,12 +24,10 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment spec (YAML or .json), local or s3a://")
     String specLocation;
 
-    @Option(names = "--output", paramLabel = "DIR",
-            description = "replaces the spec's output (local, relative to the working directory, or s3a://)")
+    @Option(names = "--output", paramLabel = "DIR", description = "replaces the spec's output (local or s3a://)")
     String output;
 
-    @Option(names = "--glue-dir", paramLabel = "DIR",
-            description = "replaces the spec's glue_dir (relative to the working directory)")
+    @Option(names = "--glue-dir", paramLabel = "DIR", description = "replaces the spec's glue_dir")
     String glueDir;
 
     @Option(names = "--master", paramLabel = "URL",
@@ -47,10 +46,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GridJob.Summary summary = GridJob.launch(specLocation, new SpecReader.Overrides(output, glueDir),
+        GridJob.Summary summary = GridJob.launch(specLocation, SpecReader.Overrides.fromCommandLine(output, glueDir),
                 new GridJob.Options(master, rerunFailed, force, runner), System.getenv());
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(summary));
         spec.commandLine().getOut().flush();
-        return 0;
+        // The grid finishes every cell either way; a non-zero exit tells scripts and CI that some failed.
+        return summary.failed() > 0 ? 1 : 0;
     }
 }

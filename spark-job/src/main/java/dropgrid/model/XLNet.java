@@ -1,6 +1,5 @@
 package dropgrid.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -178,19 +177,18 @@ public final class XLNet {
             int E = config.dModel();
             int N = config.nHead();
             int H = config.dHead();
-            Device device = h.getDevice();
-            NDArray qHead = heads(h, ps.getValue(q, device, training), B, T); // (B, N, T, H)
-            NDArray kHead = heads(h, ps.getValue(k, device, training), B, T);
-            NDArray vHead = heads(h, ps.getValue(v, device, training), B, T);
-            NDArray kHeadR = relative.matMul(ps.getValue(r, device, training).reshape(E, N * H))
+            NDArray qHead = heads(ps, q, h, training); // (B, N, T, H)
+            NDArray kHead = heads(ps, k, h, training);
+            NDArray vHead = heads(ps, v, h, training);
+            NDArray kHeadR = relative.matMul(reshaped(ps, r, h, training, E, N * H))
                     .reshape(1, -1, N, H)
                     .transpose(0, 2, 3, 1); // (1, N, H, R)
 
-            NDArray content = qHead.add(bias(ps, rWBias, device, training)).matMul(kHead.transpose(0, 1, 3, 2));
-            NDArray position = relShift(qHead.add(bias(ps, rRBias, device, training)).matMul(kHeadR), T);
+            NDArray content = qHead.add(bias(ps, rWBias, h, training)).matMul(kHead.transpose(0, 1, 3, 2));
+            NDArray position = relShift(qHead.add(bias(ps, rRBias, h, training)).matMul(kHeadR), T);
             // (B, N, T, 2): the score of "same segment" and of "different segment" for each query
-            NDArray segmentScores = qHead.add(bias(ps, rSBias, device, training))
-                    .matMul(ps.getValue(segEmbed, device, training).transpose(1, 2, 0).expandDims(0));
+            NDArray segmentScores = qHead.add(bias(ps, rSBias, h, training))
+                    .matMul(reshaped(ps, segEmbed, h, training, 1, 2, N, H).transpose(0, 2, 3, 1));
             NDArray same = segmentScores.get(new NDIndex("..., 0:1"));
             NDArray different = segmentScores.get(new NDIndex("..., 1:2"));
             NDArray segment = same.add(segmentDiffers.mul(different.sub(same)));
@@ -201,19 +199,32 @@ public final class XLNet {
                     .sub(masked.mul(1e30f));
             NDArray probabilities = Dropout.dropout(scores.softmax(-1), config.dropout(), training).head();
             NDArray attended = probabilities.matMul(vHead).transpose(0, 2, 1, 3).reshape(B, T, N * H);
-            NDArray out = attended.matMul(ps.getValue(o, device, training).reshape(E, N * H).transpose());
+            NDArray out = attended.matMul(reshaped(ps, o, h, training, E, N * H).transpose());
             out = Dropout.dropout(out, config.dropout(), training).head();
             return layerNorm.forward(ps, new NDList(out.add(h)), training);
         }
 
-        private NDArray bias(ParameterStore ps, Parameter parameter, Device device, boolean training) {
-            return ps.getValue(parameter, device, training).reshape(1, config.nHead(), 1, config.dHead());
+        private NDArray bias(ParameterStore ps, Parameter parameter, NDArray batch, boolean training) {
+            return reshaped(ps, parameter, batch, training, 1, config.nHead(), 1, config.dHead());
         }
 
-        private NDArray heads(NDArray x, NDArray projection, long batch, long length) {
-            return x.matMul(projection.reshape(config.dModel(), config.nHead() * config.dHead()))
-                    .reshape(batch, length, config.nHead(), config.dHead())
+        /** x (B, T, E) projected into heads (B, N, T, H). */
+        private NDArray heads(ParameterStore ps, Parameter projection, NDArray x, boolean training) {
+            return x.matMul(reshaped(ps, projection, x, training, config.dModel(), config.nHead() * config.dHead()))
+                    .reshape(x.getShape().get(0), x.getShape().get(1), config.nHead(), config.dHead())
                     .transpose(0, 2, 1, 3);
+        }
+
+        /**
+         * The parameter's value reshaped, owned by {@code batch}'s manager. An op on a parameter puts
+         * its result in the parameter's manager — the model's — where it would stay until the model
+         * is closed: two dozen arrays per step otherwise. Ops on the returned view stay per batch.
+         */
+        private static NDArray reshaped(ParameterStore ps, Parameter parameter, NDArray batch, boolean training,
+                long... shape) {
+            NDArray view = ps.getValue(parameter, batch.getDevice(), training).reshape(shape);
+            view.attach(batch.getManager());
+            return view;
         }
     }
 

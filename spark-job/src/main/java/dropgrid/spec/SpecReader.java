@@ -41,14 +41,29 @@ import org.apache.hadoop.fs.Path;
 public final class SpecReader {
 
     /**
-     * Command-line values that replace the spec's own (null = keep the spec's). A relative local path is
-     * taken relative to the working directory, not to the spec file.
+     * Command-line values that replace the spec's own (null = keep the spec's).
      *
      * @param output replaces {@code output}
      * @param glueDir replaces {@code glue_dir}
      */
     public record Overrides(String output, String glueDir) {
         public static final Overrides NONE = new Overrides(null, null);
+
+        /**
+         * Overrides typed on a command line: relative local paths mean the working directory, as in
+         * every shell command, not the spec file's folder (which is what relative paths inside a spec
+         * mean).
+         */
+        public static Overrides fromCommandLine(String output, String glueDir) {
+            return new Overrides(fromWorkingDirectory(output), fromWorkingDirectory(glueDir));
+        }
+
+        private static String fromWorkingDirectory(String location) {
+            if (location == null || location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") || location.startsWith("~")) {
+                return location;
+            }
+            return java.nio.file.Paths.get(location).toAbsolutePath().normalize().toString();
+        }
     }
 
     private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();

@@ -80,13 +80,12 @@ final class SpecValidator {
         } else if (!NAME.matcher(name).matches()) {
             error("name", "'" + name + "' is not allowed; use letters, digits, '.', '_', '-'");
         }
-        String output = overrides.output() != null ? commandLineLocation(overrides.output())
-                : location("output", s.output(), null);
+        String output = location("output", overrides.output() != null ? overrides.output() : s.output(), null);
         if (output == null && overrides.output() == null && s.output() == null) {
             error("output", "missing; required: a local directory or an s3a:// prefix (or pass --output)");
         }
-        String glueDir = overrides.glueDir() != null ? commandLineLocation(overrides.glueDir())
-                : location("glue_dir", s.glueDir(), defaultGlueDir());
+        String glueDir = location("glue_dir", overrides.glueDir() != null ? overrides.glueDir() : s.glueDir(),
+                defaultGlueDir());
         List<GlueTask> tasks = tasks(s.tasks(), glueDir);
         List<Long> seeds = seeds(s.seeds());
         boolean allowDropAll = Boolean.TRUE.equals(s.allowDropAll());
@@ -131,15 +130,6 @@ final class SpecValidator {
         }
         String expanded = expand(path, value);
         return expanded == null ? null : resolvePath(expanded);
-    }
-
-    /**
-     * A command-line path is relative to the working directory, as every other path typed in a shell
-     * (and {@code dropgrid finetune --glue-dir}) is; the shell has already expanded its variables.
-     */
-    private String commandLineLocation(String value) {
-        boolean relative = !isRemote(value) && !value.startsWith("~") && !Paths.get(value).isAbsolute();
-        return resolvePath(relative ? Paths.get(value).toAbsolutePath().toString() : value);
     }
 
     private String expand(String path, String value) {

