@@ -50,7 +50,7 @@ class ExperimentSpecsTest {
     void laptopGridIsSixCellsOnCappedData() throws IOException {
         Grid grid = load("laptop.yaml");
         assertEquals(6, grid.cells().size());
-        assertEquals(2, grid.threadsPerTask());
+        assertEquals(1, grid.threadsPerTask());
         grid.cells().forEach(c -> assertEquals(400, c.limits().maxTrainExamples()));
         grid.cells().forEach(c -> assertEquals(1, c.hyperparameters().epochs()));
     }
