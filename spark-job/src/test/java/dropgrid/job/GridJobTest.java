@@ -194,8 +194,8 @@ class GridJobTest {
     void missingRunnerClassFailsBeforeAnyCellRuns() {
         Grid grid = grid();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> GridJob.run(spark, grid, new GridJob.Options(null, false, false, null)));
-        assertTrue(e.getMessage().startsWith("runner class 'dropgrid.train.FineTuneCellRunner' is not on the classpath"),
+                () -> GridJob.run(spark, grid, new GridJob.Options(null, false, false, "dropgrid.train.NoSuchRunner")));
+        assertTrue(e.getMessage().startsWith("runner class 'dropgrid.train.NoSuchRunner' is not on the classpath"),
                 e.getMessage());
         assertTrue(Files.notExists(Path.of(grid.output(), "cells")));
     }
