@@ -24,11 +24,21 @@ public final class GlueData {
         if (GlueParquet.has(glueDir, task, split)) {
             return GlueParquet.read(glueDir, task, split);
         }
-        throw new IllegalArgumentException("GLUE " + task.dirName() + " " + split.name().toLowerCase(Locale.ROOT)
+        throw new IllegalArgumentException(missing(glueDir, task, split));
+    }
+
+    /** Whether the split is there in either layout (GLUE TSV or Hugging Face Parquet). */
+    public static boolean has(Path glueDir, GlueTask task, Split split) {
+        return GlueTsv.has(glueDir, task, split) || GlueParquet.has(glueDir, task, split);
+    }
+
+    /** What to tell a user whose GLUE directory lacks a split: both layouts looked for, and the fix. */
+    public static String missing(Path glueDir, GlueTask task, Split split) {
+        return "GLUE " + task.dirName() + " " + split.name().toLowerCase(Locale.ROOT)
                 + " is missing: neither " + GlueTsv.file(glueDir, task, split) + " (GLUE TSV layout) nor "
                 + GlueParquet.dir(glueDir, task).resolve(task.hfSplit(split) + "-*.parquet")
                 + " (Hugging Face layout) exists. Run `dropgrid fetch-glue --tasks " + task.dirName()
-                + "` or point glue_dir at a complete GLUE copy.");
+                + "` or point glue_dir at a complete GLUE copy.";
     }
 
     /** A seeded subset of at most {@code maxExamples} examples (0 = all); see {@link Subset}. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dropgrid.drop.Strategies;
+import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
+import dropgrid.glue.Split;
 import dropgrid.model.Architecture;
 import dropgrid.spec.ExperimentSpec.HyperparameterSpec;
 import dropgrid.spec.ExperimentSpec.LimitsSpec;
@@ -188,11 +190,11 @@ final class SpecValidator {
             }
             tasks.add(task);
             if (glueDir != null && !isRemote(glueDir)) {
-                for (String file : List.of("train.tsv", "dev.tsv")) {
-                    Path p = Paths.get(glueDir, task.dirName(), file);
-                    if (!Files.isRegularFile(p)) {
-                        error("tasks[" + i + "]", "'" + task.dirName() + "' has no " + p
-                                + "; put the GLUE data there or set glue_dir");
+                List<Split> splits = new ArrayList<>(List.of(Split.TRAIN));
+                splits.addAll(task.devSplits());
+                for (Split split : splits) {
+                    if (!GlueData.has(Paths.get(glueDir), task, split)) {
+                        error("tasks[" + i + "]", GlueData.missing(Paths.get(glueDir), task, split));
                     }
                 }
             }

@@ -3,6 +3,7 @@ package dropgrid.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dropgrid.glue.GlueTask;
+import dropgrid.glue.Split;
 import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
 import java.io.IOException;
@@ -26,7 +27,10 @@ class ExperimentSpecsTest {
         for (GlueTask t : GlueTask.values()) {
             Files.createDirectories(dir.resolve("glue").resolve(t.dirName()));
             Files.writeString(dir.resolve("glue").resolve(t.dirName()).resolve("train.tsv"), "");
-            Files.writeString(dir.resolve("glue").resolve(t.dirName()).resolve("dev.tsv"), "");
+            // MNLI's dev sets are dev_matched.tsv and dev_mismatched.tsv, as in the GLUE download.
+            for (Split split : t.devSplits()) {
+                Files.writeString(dir.resolve("glue").resolve(t.dirName()).resolve(t.tsvFile(split)), "");
+            }
         }
         return SpecReader.load(SPECS.resolve(name).toString(), new Configuration(), Map.of(),
                 new SpecReader.Overrides(dir.resolve("out").toString(), dir.resolve("glue").toString()));

@@ -139,10 +139,20 @@ class SpecReaderTest {
     @Test
     void taskWithoutGlueFilesIsReported() throws IOException {
         SpecException e = errors(VALID.replace("tasks: [RTE]", "tasks: [RTE, QQP]"));
-        assertEquals(List.of("tasks[1]: 'QQP' has no " + Paths.get(GLUE, "QQP", "train.tsv")
-                + "; put the GLUE data there or set glue_dir",
-                "tasks[1]: 'QQP' has no " + Paths.get(GLUE, "QQP", "dev.tsv") + "; put the GLUE data there or set glue_dir"),
-                e.errors());
+        assertEquals(2, e.errors().size(), e.getMessage());
+        assertTrue(e.errors().get(0).startsWith("tasks[1]: GLUE QQP train is missing: neither "
+                + Paths.get(GLUE, "QQP", "train.tsv") + " (GLUE TSV layout) nor "
+                + Paths.get(GLUE, "qqp", "train-*.parquet") + " (Hugging Face layout) exists."), e.getMessage());
+        assertTrue(e.errors().get(1).startsWith("tasks[1]: GLUE QQP dev is missing: neither "
+                + Paths.get(GLUE, "QQP", "dev.tsv")), e.getMessage());
+    }
+
+    @Test
+    void mnliIsCheckedForItsTwoDevSets() throws IOException {
+        SpecException e = errors(VALID.replace("tasks: [RTE]", "tasks: [MNLI]"));
+        assertEquals(3, e.errors().size(), e.getMessage());
+        assertTrue(e.errors().get(1).contains(Paths.get(GLUE, "MNLI", "dev_matched.tsv").toString()), e.getMessage());
+        assertTrue(e.errors().get(2).contains(Paths.get(GLUE, "MNLI", "dev_mismatched.tsv").toString()), e.getMessage());
     }
 
     @Test
