@@ -650,7 +650,7 @@ public final class Bert extends AbstractBlock implements Encoder {
      * and DJL's parameter names ({@code gamma}/{@code beta} are HF's LayerNorm {@code weight}/{@code
      * bias}).
      */
-    static Map<String, Parameter> hfParameters(Block model) {
+    public static Map<String, Parameter> hfParameters(Block model) {
         Map<String, Parameter> out = new LinkedHashMap<>();
         collect(model, "", out);
         return out;

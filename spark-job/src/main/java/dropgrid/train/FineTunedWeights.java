@@ -3,8 +3,8 @@ package dropgrid.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import dropgrid.model.Bert;
 import dropgrid.model.Weights;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,23 +28,8 @@ public final class FineTunedWeights implements Weights {
 
     /** A view of {@code model}'s parameters; values are copied when read, so later training does not leak in. */
     public static FineTunedWeights of(Block model, String source) {
-        Map<String, Parameter> out = new LinkedHashMap<>();
-        collect(model, "", out);
-        return new FineTunedWeights(source, out);
-    }
-
-    private static void collect(Block block, String prefix, Map<String, Parameter> out) {
-        for (var p : block.getDirectParameters()) {
-            String name = switch (p.getKey()) {
-                case "gamma" -> "weight";
-                case "beta" -> "bias";
-                default -> p.getKey();
-            };
-            out.put(prefix + name, p.getValue());
-        }
-        for (var child : block.getChildren()) {
-            collect(child.getValue(), prefix + child.getKey().substring(2) + ".", out);
-        }
+        // Every architecture's blocks carry HF's attribute names, so Bert's walk names any of them.
+        return new FineTunedWeights(source, Bert.hfParameters(model));
     }
 
     @Override
