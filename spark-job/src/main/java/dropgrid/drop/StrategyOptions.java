@@ -12,7 +12,7 @@ import java.util.function.Function;
  * strategy accepts only the keys that change what it does; any other key is an error that lists them.
  *
  * @param allowAll {@code allow_all}: whether K = L (embeddings only) may be asked for; default false
- * @param seed {@code seed}: the random strategy's shuffle seed; default 0
+ * @param seed {@code seed}: the random strategy's shuffle seed; default 0 (a grid cell passes its own seed)
  * @param sample {@code sample_size}: training examples the similarity pass runs over (the whole set if it has
  *     fewer); default 1000
  * @param mode {@code mode}: {@code cls} or {@code tokens}; default per strategy (see {@link Strategies})

@@ -22,6 +22,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -213,7 +214,7 @@ public final class FineTuneCellRunner implements CellRunner {
         return "cell " + cell.id() + " (" + cell.task() + " " + cell.strategy() + " K=" + cell.drop() + "): ";
     }
 
-    private static Selection select(Cell cell, int depth, SimilaritySource source) {
+    static Selection select(Cell cell, int depth, SimilaritySource source) {
         if (NO_STRATEGY.equals(cell.strategy())) {
             if (cell.drop() != 0) {
                 throw new IllegalArgumentException("strategy 'none' keeps every layer, so drop must be 0, got "
@@ -224,8 +225,22 @@ public final class FineTuneCellRunner implements CellRunner {
         if (EXPLICIT_STRATEGY.equals(cell.strategy())) {
             return Selection.of(depth, explicitLayers(cell, depth), List.of(), 0.0);
         }
-        DropStrategy strategy = Strategies.byName(cell.strategy(), cell.strategyOptions(), source);
+        DropStrategy strategy = Strategies.byName(cell.strategy(), strategyOptions(cell), source);
         return strategy.select(depth, cell.drop());
+    }
+
+    /**
+     * The cell's strategy options; {@code random} without its own {@code seed} shuffles with the cell's
+     * seed, so a grid over several seeds samples several layer sets instead of repeating one.
+     */
+    private static Map<String, String> strategyOptions(Cell cell) {
+        Map<String, String> options = cell.strategyOptions();
+        if (!"random".equals(cell.strategy()) || options.containsKey("seed")) {
+            return options;
+        }
+        Map<String, String> withSeed = new HashMap<>(options);
+        withSeed.put("seed", Long.toString(cell.seed()));
+        return withSeed;
     }
 
     /** The layers of an {@code explicit} cell: ascending, distinct, in [0, L), and L − K of them. */

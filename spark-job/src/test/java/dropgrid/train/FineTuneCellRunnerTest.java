@@ -2,8 +2,10 @@ package dropgrid.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dropgrid.drop.RandomDrop;
 import dropgrid.model.Architecture;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,18 @@ class FineTuneCellRunnerTest {
                 cell("RTE", "explicit", 1, Cell.DropStage.PRETRAINED, Map.of("layers", "0,2"), HP));
         assertEquals(CellResult.OK, r.status(), r.failureReason());
         assertEquals(List.of(0, 2), r.keptLayers());
+    }
+
+    @Test
+    void randomStrategyShufflesWithTheCellSeedUnlessItsOptionsNameOne() {
+        List<Integer> seed17 = new RandomDrop(17, false).select(12, 6).kept();
+        List<Integer> seed0 = new RandomDrop(0, false).select(12, 6).kept();
+        assertNotEquals(seed0, seed17, "the check needs two seeds that keep different layers");
+
+        Cell cellSeed = cell("RTE", "random", 6, Cell.DropStage.PRETRAINED, Map.of(), HP);
+        assertEquals(seed17, FineTuneCellRunner.select(cellSeed, 12, null).kept());
+        Cell ownSeed = cell("RTE", "random", 6, Cell.DropStage.PRETRAINED, Map.of("seed", "0"), HP);
+        assertEquals(seed0, FineTuneCellRunner.select(ownSeed, 12, null).kept());
     }
 
     /** A Spark executor runs several tasks in one JVM with one shared runner. */
