@@ -114,12 +114,47 @@ public final class FineTuner {
             double norm = GradientClipping.clipGlobalNorm(gradients, hp.maxGradNorm());
             if (!Double.isFinite(norm)) {
                 throw new TrainingDivergedException("gradient norm became " + norm + " at step " + (step + 1) + " of "
-                        + total + " (loss " + loss + ", learning rate " + lr + "); the run diverged");
+                        + total + " (loss " + loss + ", learning rate " + lr + ", batch " + batch.rows() + " x "
+                        + batch.width() + " tokens); " + nonFinite(optimizer.parameters(), gradients)
+                        + "; the run diverged");
             }
             optimizer.update(gradients, lr);
             zeroGradients(optimizer);
             return loss;
         }
+    }
+
+    /**
+     * Which gradients (and parameters) hold NaN or infinity, in model order: a NaN born in one layer
+     * spreads to every layer below it, so the last name listed is nearest to where it started.
+     */
+    private static String nonFinite(List<AdamW.Trainable> parameters, List<NDArray> gradients) {
+        List<String> badGradients = new ArrayList<>();
+        List<String> badValues = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            AdamW.Trainable p = parameters.get(i);
+            if (!allFinite(gradients.get(i))) {
+                badGradients.add(p.name());
+            }
+            if (!allFinite(p.array())) {
+                badValues.add(p.name());
+            }
+        }
+        return "non-finite gradients in " + badGradients.size() + " of " + parameters.size() + " tensors "
+                + lastFew(badGradients) + ", non-finite values in " + badValues.size() + " " + lastFew(badValues);
+    }
+
+    private static boolean allFinite(NDArray array) {
+        try (NDArray nan = array.isNaN(); NDArray inf = array.isInfinite(); NDArray bad = nan.logicalOr(inf);
+                NDArray any = bad.any()) {
+            return !any.getBoolean();
+        }
+    }
+
+    private static String lastFew(List<String> names) {
+        int shown = Math.min(names.size(), 4);
+        String last = String.join(", ", names.subList(names.size() - shown, names.size()));
+        return names.size() > shown ? "[..., " + last + "]" : "[" + last + "]";
     }
 
     private static String progressLine(int step, int total, int epoch, int epochs, List<Double> losses, double lr,

@@ -6,7 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
 import dropgrid.tokenize.Tokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +59,54 @@ class FineTunerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> trainAndScore(hp(1e30), 3));
         assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("step"), e.getMessage());
+    }
+
+    /** A loss that stays finite while one gradient is NaN: the reason names that tensor and no other. */
+    @Test
+    void nonFiniteGradientIsNamedInTheReason() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            SqrtOfZero model = new SqrtOfZero(TinyClassifier.create(manager, SyntheticTask.VOCAB, 8, 2, 0.1f));
+            Shape input = new Shape(2, 4);
+            model.initialize(manager, DataType.FLOAT32, input, input, input);
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> FineTuner.fineTune(model, manager, TRAIN, DYNAMIC, hp(0.05), 3, 5));
+            assertTrue(e.getMessage().startsWith("gradient norm became NaN at step 1 of 3"), e.getMessage());
+            assertTrue(e.getMessage().contains("non-finite gradients in 1 of 4 tensors [zero]"), e.getMessage());
+            assertTrue(e.getMessage().contains("non-finite values in 0 []"), e.getMessage());
+        }
+    }
+
+    /**
+     * Adds {@code 0 · Σ√zero} to a classifier's logits: nothing changes going forward, but d√w/dw at w = 0
+     * is infinite and 0 · ∞ is NaN, so {@code zero}'s gradient is NaN and every other one is finite.
+     */
+    private static final class SqrtOfZero extends AbstractBlock {
+        private final Parameter zero = addParameter(Parameter.builder().setName("zero").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(3)).optInitializer(new ConstantInitializer(0f)).build());
+        private final Block classifier;
+
+        SqrtOfZero(Block classifier) {
+            this.classifier = addChildBlock("tiny", classifier);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                PairList<String, Object> params) {
+            NDArray logits = classifier.forward(ps, inputs, training).singletonOrThrow();
+            NDArray w = ps.getValue(zero, logits.getDevice(), training);
+            return new NDList(logits.add(w.sqrt().sum().mul(0f)));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return classifier.getOutputShapes(inputShapes);
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            // the classifier comes initialised
+        }
     }
 
     @Test
