@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 /**
  * The fine-tuning loop, written out as {@code run_glue.py}'s {@code train()}: seeded shuffling, forward,
  * loss, backward, global-norm clipping, AdamW with a linear warm-up/decay schedule, gradients zeroed.
+ * A non-finite loss stops the run; non-finite gradients under a finite loss abandon the step, which is
+ * retried once on the same batch before the run stops.
  * Every batch lives in its own sub-manager, so native memory is freed step by step.
  */
 public final class FineTuner {
@@ -61,6 +63,7 @@ public final class FineTuner {
         List<Double> losses = new ArrayList<>(total);
         long realTokens = 0;
         long paddedTokens = 0;
+        int retried = 0;
         long start = System.nanoTime();
         long lastReport = start;
         try (AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay())) {
@@ -73,7 +76,23 @@ public final class FineTuner {
                     }
                     Batch batch = collator.collate(indices.stream().map(train::get).toList());
                     double lr = schedule.at(step);
-                    losses.add(step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step, total));
+                    double loss;
+                    try {
+                        loss = step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step, total);
+                    } catch (NonFiniteGradientException e) {
+                        // Seen on real runs: a rerun of the same seed went through the same step with finite
+                        // gradients, so one retry of the batch (new dropout mask) is allowed; a second fails.
+                        retried++;
+                        progress.accept(e.getMessage() + "; nothing was updated, retrying the batch once");
+                        try {
+                            loss = step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step,
+                                    total);
+                        } catch (NonFiniteGradientException again) {
+                            throw new TrainingDivergedException(
+                                    again.getMessage() + ", again when the batch was retried; the run diverged");
+                        }
+                    }
+                    losses.add(loss);
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
@@ -86,7 +105,7 @@ public final class FineTuner {
                 }
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
-                    losses);
+                    losses, retried);
         }
     }
 
@@ -113,14 +132,22 @@ public final class FineTuner {
             }
             double norm = GradientClipping.clipGlobalNorm(gradients, hp.maxGradNorm());
             if (!Double.isFinite(norm)) {
-                throw new TrainingDivergedException("gradient norm became " + norm + " at step " + (step + 1) + " of "
-                        + total + " (loss " + loss + ", learning rate " + lr + ", batch " + batch.rows() + " x "
-                        + batch.width() + " tokens); " + nonFinite(optimizer.parameters(), gradients)
-                        + "; the run diverged");
+                String message = "gradient norm became " + norm + " at step " + (step + 1) + " of " + total
+                        + " (loss " + loss + ", learning rate " + lr + ", batch " + batch.rows() + " x "
+                        + batch.width() + " tokens); " + nonFinite(optimizer.parameters(), gradients);
+                zeroGradients(optimizer);
+                throw new NonFiniteGradientException(message);
             }
             optimizer.update(gradients, lr);
             zeroGradients(optimizer);
             return loss;
+        }
+    }
+
+    /** A finite loss whose gradients are not: the step was abandoned before any parameter changed. */
+    private static final class NonFiniteGradientException extends RuntimeException {
+        NonFiniteGradientException(String message) {
+            super(message);
         }
     }
 
