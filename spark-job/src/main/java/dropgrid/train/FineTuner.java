@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * The fine-tuning loop, written out as {@code run_glue.py}'s {@code train()}: seeded shuffling, forward,
@@ -51,10 +52,8 @@ public final class FineTuner {
             throw new IllegalArgumentException("no training examples to fine-tune on");
         }
         Objective objective = Objective.forExamples(train);
-        int total = BatchOrder.stepsPerEpoch(train.size(), hp.batchSize()) * hp.epochs();
-        if (maxSteps > 0) {
-            total = Math.min(total, maxSteps);
-        }
+        int allEpochs = BatchOrder.stepsPerEpoch(train.size(), hp.batchSize()) * hp.epochs();
+        int total = maxSteps > 0 ? Math.min(allEpochs, maxSteps) : allEpochs;
         LearningRateSchedule schedule = LearningRateSchedule.of(hp, total);
         int[] lengths = train.stream().mapToInt(EncodedExample::length).toArray();
         Random order = new Random(seed);
@@ -76,23 +75,14 @@ public final class FineTuner {
                     }
                     Batch batch = collator.collate(indices.stream().map(train::get).toList());
                     double lr = schedule.at(step);
-                    double loss;
-                    try {
-                        loss = step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step, total);
-                    } catch (NonFiniteGradientException e) {
-                        // Seen on real runs: a rerun of the same seed went through the same step with finite
-                        // gradients, so one retry of the batch (new dropout mask) is allowed; a second fails.
+                    int at = step;
+                    StepOutcome outcome = stepWithOneRetry(
+                            () -> step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, at, total),
+                            progress);
+                    if (outcome.retried()) {
                         retried++;
-                        progress.accept(e.getMessage() + "; nothing was updated, retrying the batch once");
-                        try {
-                            loss = step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step,
-                                    total);
-                        } catch (NonFiniteGradientException again) {
-                            throw new TrainingDivergedException(
-                                    again.getMessage() + ", again when the batch was retried; the run diverged");
-                        }
                     }
-                    losses.add(loss);
+                    losses.add(outcome.loss());
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
@@ -106,6 +96,28 @@ public final class FineTuner {
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
                     losses, retried);
+        }
+    }
+
+    /** The loss of one optimiser step, and whether it needed its one retry. */
+    private record StepOutcome(double loss, boolean retried) {}
+
+    /**
+     * Takes one optimiser step; when its gradients come out non-finite under a finite loss, takes it once
+     * more on the same batch (with a new dropout mask). Seen on real runs: a rerun of the same seed went
+     * through the same step with finite gradients.
+     */
+    private static StepOutcome stepWithOneRetry(DoubleSupplier attempt, Consumer<String> progress) {
+        try {
+            return new StepOutcome(attempt.getAsDouble(), false);
+        } catch (NonFiniteGradientException e) {
+            progress.accept(e.getMessage() + "; nothing was updated, retrying the batch once");
+        }
+        try {
+            return new StepOutcome(attempt.getAsDouble(), true);
+        } catch (NonFiniteGradientException again) {
+            throw new TrainingDivergedException(
+                    again.getMessage() + ", again when the batch was retried; the run diverged");
         }
     }
 
