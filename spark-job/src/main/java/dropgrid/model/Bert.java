@@ -180,7 +180,7 @@ public final class Bert extends AbstractBlock implements Encoder {
             NDArray qh = q.reshape(B, T, N, H).transpose(0, 2, 1, 3); // (B, N, T, H)
             NDArray kh = k.reshape(B, T, N, H).transpose(0, 2, 3, 1); // (B, N, H, T)
             NDArray vh = v.reshape(B, T, N, H).transpose(0, 2, 1, 3);
-            NDArray scores = qh.matMul(kh).div(Math.sqrt(H)).add(mask); // (B, N, T, T)
+            NDArray scores = qh.matMul(kh).div(Scalars.like(q, Math.sqrt(H))).add(mask); // (B, N, T, T)
             NDArray probs = dropProbabilities.apply(scores.softmax(-1));
             return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(B, T, E);
         }

@@ -195,7 +195,7 @@ public final class XLNet {
 
             // HF subtracts 1e30 rather than filling with -inf: a fully masked row stays finite.
             NDArray scores = content.add(position).add(segment)
-                    .mul((float) (1.0 / Math.sqrt(H)))
+                    .mul(Scalars.like(content, 1.0 / Math.sqrt(H)))
                     .sub(masked.mul(1e30f));
             NDArray probabilities = Dropout.dropout(scores.softmax(-1), config.dropout(), training).head();
             NDArray attended = probabilities.matMul(vHead).transpose(0, 2, 1, 3).reshape(B, T, N * H);
