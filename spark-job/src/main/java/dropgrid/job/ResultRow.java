@@ -63,7 +63,6 @@ public record ResultRow(
         Long paramsEncoder,
         Integer trainExamples,
         Integer trainSteps,
-        Integer retriedSteps,
         Integer evalExamples,
         Double finetuneSeconds,
         Double evalSeconds,
@@ -117,8 +116,7 @@ public record ResultRow(
                 number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
                 headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
                 count(ok, result.paramsTotal()), count(ok, result.paramsEncoder()),
-                count(ok, result.trainExamples()), count(ok, result.trainSteps()),
-                count(ok, result.retriedSteps()), count(ok, result.evalExamples()),
+                count(ok, result.trainExamples()), count(ok, result.trainSteps()), count(ok, result.evalExamples()),
                 number(result.finetuneSeconds()), number(result.evalSeconds()), number(result.selectSeconds()),
                 number(result.trainTokensPerSecond()), number(result.evalExamplesPerSecond()),
                 count(ok, result.peakHeapBytes()), count(ok, result.peakRssBytes()),
@@ -135,7 +133,7 @@ public record ResultRow(
                 hpDropout, hpDynamicPadding, hpLengthGrouping, limitMaxTrainExamples, limitMaxEvalExamples,
                 limitMaxSteps, metricAccuracy, metricAccuracyMismatched, metricF1, metricMcc, metricPearson,
                 metricSpearman, headline, baseline, delta, paramsTotal, paramsEncoder, trainExamples, trainSteps,
-                retriedSteps, evalExamples, finetuneSeconds, evalSeconds, selectSeconds, trainTokensPerSecond,
+                evalExamples, finetuneSeconds, evalSeconds, selectSeconds, trainTokensPerSecond,
                 evalExamplesPerSecond, peakHeapBytes, peakRssBytes, device, host, status, failureReason, startedAt,
                 finishedAt, dropgridVersion);
     }

@@ -23,7 +23,6 @@ import java.util.Map;
  * @param paramsEncoder parameters of the encoder (embeddings + kept layers), head excluded
  * @param trainExamples examples fine-tuned on (after limits)
  * @param trainSteps optimiser steps taken
- * @param retriedSteps steps redone because their gradients came out non-finite under a finite loss
  * @param evalExamples dev examples scored
  * @param finetuneSeconds wall time of fine-tuning (both stages for a two-stage cell)
  * @param evalSeconds wall time of dev-set inference
@@ -50,7 +49,6 @@ public record CellResult(
         long paramsEncoder,
         int trainExamples,
         int trainSteps,
-        int retriedSteps,
         int evalExamples,
         double finetuneSeconds,
         double evalSeconds,
@@ -82,7 +80,7 @@ public record CellResult(
     /** A failed row for a cell that threw before producing numbers; the grid records it and goes on. */
     public static CellResult failed(Cell cell, Throwable error, String device, String host, Instant startedAt) {
         String reason = error.getClass().getName() + ": " + error.getMessage();
-        return new CellResult(cell, FAILED, reason, 0, List.of(), List.of(), Map.of(), Double.NaN, 0, 0, 0, 0, 0, 0,
+        return new CellResult(cell, FAILED, reason, 0, List.of(), List.of(), Map.of(), Double.NaN, 0, 0, 0, 0, 0,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, device, host, startedAt,
                 Instant.now());
     }

@@ -131,19 +131,17 @@ public final class FineTuneCellRunner implements CellRunner {
 
             TrainingRun[] runs = stages.runs();
             int steps = 0;
-            int retried = 0;
             long tokens = 0;
             double trainSeconds = 0;
             for (TrainingRun run : runs) {
                 steps += run.steps();
-                retried += run.retriedSteps();
                 tokens += run.realTokens();
                 trainSeconds += run.seconds();
             }
             return new CellResult(cell, CellResult.OK, "", depth, model.keptLayers(),
                     stages.selection().layerScores(), score.metrics(), score.headline(),
                     parameterCount(model.classifier()), encoderParameterCount(model.classifier()),
-                    train.size(), steps, retried, evalExamples, trainSeconds, evalSeconds, stages.selectSeconds(),
+                    train.size(), steps, evalExamples, trainSeconds, evalSeconds, stages.selectSeconds(),
                     tokens / trainSeconds, evalExamples / evalSeconds, MemoryProbe.peakHeapBytes(),
                     MemoryProbe.peakRssBytes(), device.toString(), host, started, Instant.now());
         }

@@ -10,13 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-import java.util.function.DoubleSupplier;
 
 /**
  * The fine-tuning loop, written out as {@code run_glue.py}'s {@code train()}: seeded shuffling, forward,
  * loss, backward, global-norm clipping, AdamW with a linear warm-up/decay schedule, gradients zeroed.
- * A non-finite loss stops the run; non-finite gradients under a finite loss abandon the step, which is
- * retried once on the same batch before the run stops.
  * Every batch lives in its own sub-manager, so native memory is freed step by step.
  */
 public final class FineTuner {
@@ -52,8 +49,10 @@ public final class FineTuner {
             throw new IllegalArgumentException("no training examples to fine-tune on");
         }
         Objective objective = Objective.forExamples(train);
-        int allEpochs = BatchOrder.stepsPerEpoch(train.size(), hp.batchSize()) * hp.epochs();
-        int total = maxSteps > 0 ? Math.min(allEpochs, maxSteps) : allEpochs;
+        int total = BatchOrder.stepsPerEpoch(train.size(), hp.batchSize()) * hp.epochs();
+        if (maxSteps > 0) {
+            total = Math.min(total, maxSteps);
+        }
         LearningRateSchedule schedule = LearningRateSchedule.of(hp, total);
         int[] lengths = train.stream().mapToInt(EncodedExample::length).toArray();
         Random order = new Random(seed);
@@ -62,7 +61,6 @@ public final class FineTuner {
         List<Double> losses = new ArrayList<>(total);
         long realTokens = 0;
         long paddedTokens = 0;
-        int retried = 0;
         long start = System.nanoTime();
         long lastReport = start;
         try (AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay())) {
@@ -75,14 +73,7 @@ public final class FineTuner {
                     }
                     Batch batch = collator.collate(indices.stream().map(train::get).toList());
                     double lr = schedule.at(step);
-                    int at = step;
-                    StepOutcome outcome = stepWithOneRetry(
-                            () -> step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, at, total),
-                            progress);
-                    if (outcome.retried()) {
-                        retried++;
-                    }
-                    losses.add(outcome.loss());
+                    losses.add(step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step, total));
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
@@ -95,29 +86,7 @@ public final class FineTuner {
                 }
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
-                    losses, retried);
-        }
-    }
-
-    /** The loss of one optimiser step, and whether it needed its one retry. */
-    private record StepOutcome(double loss, boolean retried) {}
-
-    /**
-     * Takes one optimiser step; when its gradients come out non-finite under a finite loss, takes it once
-     * more on the same batch (with a new dropout mask). Seen on real runs: a rerun of the same seed went
-     * through the same step with finite gradients.
-     */
-    private static StepOutcome stepWithOneRetry(DoubleSupplier attempt, Consumer<String> progress) {
-        try {
-            return new StepOutcome(attempt.getAsDouble(), false);
-        } catch (NonFiniteGradientException e) {
-            progress.accept(e.getMessage() + "; nothing was updated, retrying the batch once");
-        }
-        try {
-            return new StepOutcome(attempt.getAsDouble(), true);
-        } catch (NonFiniteGradientException again) {
-            throw new TrainingDivergedException(
-                    again.getMessage() + ", again when the batch was retried; the run diverged");
+                    losses);
         }
     }
 
@@ -144,22 +113,14 @@ public final class FineTuner {
             }
             double norm = GradientClipping.clipGlobalNorm(gradients, hp.maxGradNorm());
             if (!Double.isFinite(norm)) {
-                String message = "gradient norm became " + norm + " at step " + (step + 1) + " of " + total
-                        + " (loss " + loss + ", learning rate " + lr + ", batch " + batch.rows() + " x "
-                        + batch.width() + " tokens); " + nonFinite(optimizer.parameters(), gradients);
-                zeroGradients(optimizer);
-                throw new NonFiniteGradientException(message);
+                throw new TrainingDivergedException("gradient norm became " + norm + " at step " + (step + 1) + " of "
+                        + total + " (loss " + loss + ", learning rate " + lr + ", batch " + batch.rows() + " x "
+                        + batch.width() + " tokens); " + nonFinite(optimizer.parameters(), gradients)
+                        + "; the run diverged");
             }
             optimizer.update(gradients, lr);
             zeroGradients(optimizer);
             return loss;
-        }
-    }
-
-    /** A finite loss whose gradients are not: the step was abandoned before any parameter changed. */
-    private static final class NonFiniteGradientException extends RuntimeException {
-        NonFiniteGradientException(String message) {
-            super(message);
         }
     }
 

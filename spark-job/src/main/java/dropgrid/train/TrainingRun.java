@@ -11,10 +11,9 @@ import java.util.List;
  * @param paddedTokens all token positions fed, padding included
  * @param seconds wall time of the loop
  * @param losses the training loss of every step, in order
- * @param retriedSteps steps whose gradients came out non-finite under a finite loss and were redone
  */
 public record TrainingRun(int steps, int examples, long realTokens, long paddedTokens, double seconds,
-        List<Double> losses, int retriedSteps) {
+        List<Double> losses) {
 
     public TrainingRun {
         losses = List.copyOf(losses);

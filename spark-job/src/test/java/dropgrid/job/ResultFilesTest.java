@@ -32,7 +32,7 @@ class ResultFilesTest {
 
     static CellResult ok(Cell cell, double accuracy, Instant finished) {
         return new CellResult(cell, CellResult.OK, "", 4, List.of(0, 1), List.of(0.5, 0.25), Map.of("accuracy", accuracy),
-                Double.NaN, 10, 8, 100, 25, 1, 50, 1.0, 0.5, 0.0, 10.0, 100.0, 1, 2, "cpu()", "h", finished.minusSeconds(5),
+                Double.NaN, 10, 8, 100, 25, 50, 1.0, 0.5, 0.0, 10.0, 100.0, 1, 2, "cpu()", "h", finished.minusSeconds(5),
                 finished);
     }
 

@@ -2,7 +2,6 @@ package dropgrid.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,72 +61,41 @@ class FineTunerTest {
         assertTrue(e.getMessage().contains("diverged") && e.getMessage().contains("step"), e.getMessage());
     }
 
-    /** A loss that stays finite while one gradient is NaN, twice: the reason names that tensor and no other. */
+    /** A loss that stays finite while one gradient is NaN: the reason names that tensor and no other. */
     @Test
-    void nonFiniteGradientTwiceIsNamedInTheReason() {
+    void nonFiniteGradientIsNamedInTheReason() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            SqrtOfZero model = SqrtOfZero.create(manager, Integer.MAX_VALUE);
+            Engine.getInstance().setRandomSeed(5);
+            SqrtOfZero model = new SqrtOfZero(TinyClassifier.create(manager, SyntheticTask.VOCAB, 8, 2, 0.1f));
+            Shape input = new Shape(2, 4);
+            model.initialize(manager, DataType.FLOAT32, input, input, input);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                     () -> FineTuner.fineTune(model, manager, TRAIN, DYNAMIC, hp(0.05), 3, 5));
             assertTrue(e.getMessage().startsWith("gradient norm became NaN at step 1 of 3"), e.getMessage());
             assertTrue(e.getMessage().contains("non-finite gradients in 1 of 4 tensors [zero]"), e.getMessage());
             assertTrue(e.getMessage().contains("non-finite values in 0 []"), e.getMessage());
-            assertTrue(e.getMessage().endsWith("again when the batch was retried; the run diverged"), e.getMessage());
-            assertEquals(2, model.trainingForwards, "the batch and its one retry");
-        }
-    }
-
-    /** A one-off NaN gradient: the step is redone, counted, and training goes on with finite weights. */
-    @Test
-    void oneNonFiniteGradientIsRetriedAndCounted() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SqrtOfZero model = SqrtOfZero.create(manager, 1);
-            TrainingRun run = FineTuner.fineTune(model, manager, TRAIN, DYNAMIC, hp(0.05), 3, 5);
-            assertEquals(3, run.steps());
-            assertEquals(1, run.retriedSteps());
-            assertEquals(4, model.trainingForwards, "3 steps and one retry");
-            for (var p : model.getParameters()) {
-                NDArray value = p.getValue().getArray();
-                assertFalse(value.isNaN().any().getBoolean(), p.getKey() + " became NaN");
-            }
         }
     }
 
     /**
-     * For its first {@code faultyForwards} training passes, adds {@code 0 · Σ√zero} to a classifier's
-     * logits: nothing changes going forward, but d√w/dw at w = 0 is infinite and 0 · ∞ is NaN, so
-     * {@code zero}'s gradient is NaN and every other one is finite.
+     * Adds {@code 0 · Σ√zero} to a classifier's logits: nothing changes going forward, but d√w/dw at w = 0
+     * is infinite and 0 · ∞ is NaN, so {@code zero}'s gradient is NaN and every other one is finite.
      */
     private static final class SqrtOfZero extends AbstractBlock {
         private final Parameter zero = addParameter(Parameter.builder().setName("zero").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(3)).optInitializer(new ConstantInitializer(0f)).build());
         private final Block classifier;
-        private final int faultyForwards;
-        int trainingForwards;
 
-        private SqrtOfZero(Block classifier, int faultyForwards) {
+        SqrtOfZero(Block classifier) {
             this.classifier = addChildBlock("tiny", classifier);
-            this.faultyForwards = faultyForwards;
-        }
-
-        static SqrtOfZero create(NDManager manager, int faultyForwards) {
-            Engine.getInstance().setRandomSeed(5);
-            SqrtOfZero model = new SqrtOfZero(TinyClassifier.create(manager, SyntheticTask.VOCAB, 8, 2, 0.1f),
-                    faultyForwards);
-            Shape input = new Shape(2, 4);
-            model.initialize(manager, DataType.FLOAT32, input, input, input);
-            return model;
         }
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                 PairList<String, Object> params) {
             NDArray logits = classifier.forward(ps, inputs, training).singletonOrThrow();
-            if (training && trainingForwards++ < faultyForwards) {
-                NDArray w = ps.getValue(zero, logits.getDevice(), training);
-                logits = logits.add(w.sqrt().sum().mul(0f));
-            }
-            return new NDList(logits);
+            NDArray w = ps.getValue(zero, logits.getDevice(), training);
+            return new NDList(logits.add(w.sqrt().sum().mul(0f)));
         }
 
         @Override
