@@ -79,7 +79,9 @@ class FineTunerTest {
 
     /**
      * Adds {@code 0 · Σ√zero} to a classifier's logits: nothing changes going forward, but d√w/dw at w = 0
-     * is infinite and 0 · ∞ is NaN, so {@code zero}'s gradient is NaN and every other one is finite.
+     * is infinite and 0 · ∞ is NaN, so {@code zero}'s gradient is NaN and every other one is finite. The 0
+     * is a libtorch-allocated tensor: the backward pass reads it, and DJL's {@code mul(Number)} would hand
+     * it a scalar that a collection may free first (see {@code dropgrid.model.Scalars}).
      */
     private static final class SqrtOfZero extends AbstractBlock {
         private final Parameter zero = addParameter(Parameter.builder().setName("zero").setType(Parameter.Type.WEIGHT)
@@ -95,7 +97,7 @@ class FineTunerTest {
                 PairList<String, Object> params) {
             NDArray logits = classifier.forward(ps, inputs, training).singletonOrThrow();
             NDArray w = ps.getValue(zero, logits.getDevice(), training);
-            return new NDList(logits.add(w.sqrt().sum().mul(0f)));
+            return new NDList(logits.add(w.sqrt().sum().mul(logits.getManager().zeros(new Shape()))));
         }
 
         @Override
