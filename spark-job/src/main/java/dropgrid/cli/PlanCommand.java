@@ -1,8 +1,8 @@
 package dropgrid.cli;
 
 import dropgrid.job.GridPlan;
-import dropgrid.spec.Grid;
-import dropgrid.spec.SpecReader;
+import dropgrid.experiment.Grid;
+import dropgrid.experiment.SpecReader;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dropgrid.cli;
 
 import dropgrid.job.GridJob;
-import dropgrid.spec.SpecReader;
+import dropgrid.experiment.SpecReader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

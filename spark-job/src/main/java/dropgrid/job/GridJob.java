@@ -1,7 +1,7 @@
 package dropgrid.job;
 
-import dropgrid.spec.Grid;
-import dropgrid.spec.SpecReader;
+import dropgrid.experiment.Grid;
+import dropgrid.experiment.SpecReader;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import java.util.ArrayList;

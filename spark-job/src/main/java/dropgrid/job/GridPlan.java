@@ -1,6 +1,6 @@
 package dropgrid.job;
 
-import dropgrid.spec.Grid;
+import dropgrid.experiment.Grid;
 import dropgrid.train.Cell;
 import java.util.ArrayList;
 import java.util.List;

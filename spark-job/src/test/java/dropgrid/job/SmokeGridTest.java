@@ -3,9 +3,9 @@ package dropgrid.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dropgrid.spec.ExperimentSpec;
-import dropgrid.spec.Grid;
-import dropgrid.spec.SpecReader;
+import dropgrid.experiment.ExperimentSpec;
+import dropgrid.experiment.Grid;
+import dropgrid.experiment.SpecReader;
 import dropgrid.train.FineTuneCellRunner;
 import java.io.IOException;
 import java.nio.file.Files;

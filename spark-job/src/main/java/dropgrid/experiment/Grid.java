@@ -1,8 +1,8 @@
-package dropgrid.spec;
+package dropgrid.experiment;
 
 import dropgrid.glue.GlueTask;
 import dropgrid.model.Architecture;
-import dropgrid.spec.ExperimentSpec.StrategySpec;
+import dropgrid.experiment.ExperimentSpec.StrategySpec;
 import dropgrid.train.Cell;
 import dropgrid.train.Cell.DropStage;
 import dropgrid.train.Hyperparameters;

@@ -1,4 +1,4 @@
-package dropgrid.spec;
+package dropgrid.experiment;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dropgrid.spec;
+package dropgrid.experiment;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dropgrid.spec;
+package dropgrid.experiment;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,12 +9,12 @@ import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
 import dropgrid.model.Architecture;
-import dropgrid.spec.ExperimentSpec.HyperparameterSpec;
-import dropgrid.spec.ExperimentSpec.LimitsSpec;
-import dropgrid.spec.ExperimentSpec.ModelSpec;
-import dropgrid.spec.ExperimentSpec.ResourcesSpec;
-import dropgrid.spec.ExperimentSpec.StrategySpec;
-import dropgrid.spec.ExperimentSpec.TwoStageSpec;
+import dropgrid.experiment.ExperimentSpec.HyperparameterSpec;
+import dropgrid.experiment.ExperimentSpec.LimitsSpec;
+import dropgrid.experiment.ExperimentSpec.ModelSpec;
+import dropgrid.experiment.ExperimentSpec.ResourcesSpec;
+import dropgrid.experiment.ExperimentSpec.StrategySpec;
+import dropgrid.experiment.ExperimentSpec.TwoStageSpec;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dropgrid.spec;
+package dropgrid.experiment;
 
 import dropgrid.drop.Strategies;
 import java.util.LinkedHashSet;

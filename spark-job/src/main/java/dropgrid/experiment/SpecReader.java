@@ -1,4 +1,4 @@
-package dropgrid.spec;
+package dropgrid.experiment;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
