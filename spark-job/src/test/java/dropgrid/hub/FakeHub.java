@@ -1,4 +1,4 @@
-package dropgrid.glue;
+package dropgrid.hub;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,18 +15,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An HTTP file server on 127.0.0.1 for download tests: serves byte arrays by path, honours {@code
- * Range: bytes=N-} with 206 (unless told not to), can drop the connection part-way through its first
- * answer, and records every request's path and Range header.
+ * An HTTP file server on 127.0.0.1 for download tests: serves byte arrays by path (with extra headers
+ * if asked), redirects, honours {@code Range: bytes=N-} with 206 (unless told not to), can drop the
+ * connection part-way through its first answer, can demand a bearer token as the Hub does for gated
+ * repositories (401 without one), and records every request's path, Range and Authorization headers.
  */
 public final class FakeHub implements AutoCloseable {
 
-    /** One request as the server saw it; {@code range} is null without a Range header. */
-    public record Request(String path, String range) {}
+    /** One request as the server saw it; {@code range} and {@code authorization} are null when not sent. */
+    public record Request(String path, String range, String authorization) {
+        public Request(String path, String range) {
+            this(path, range, null);
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> headers = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
+    private volatile String requiredToken;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean honourRange = true;
     private volatile long dropFirstAnswerAfter = -1;
@@ -46,6 +54,21 @@ public final class FakeHub implements AutoCloseable {
 
     public void serve(String path, byte[] content) {
         files.put(path, content);
+    }
+
+    /** Adds a response header to every answer for {@code path} (a redirect's or a file's). */
+    public void header(String path, String name, String value) {
+        headers.computeIfAbsent(path, p -> new ConcurrentHashMap<>()).put(name, value);
+    }
+
+    /** Answers {@code path} with 302 to {@code location}. */
+    public void redirect(String path, String location) {
+        redirects.put(path, location);
+    }
+
+    /** Answers 401 to every request without {@code Authorization: Bearer <token>}. */
+    public void requireToken(String token) {
+        requiredToken = token;
     }
 
     public void ignoreRange() {
@@ -69,7 +92,23 @@ public final class FakeHub implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String range = exchange.getRequestHeaders().getFirst("Range");
-        requests.add(new Request(path, range));
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        requests.add(new Request(path, range, authorization));
+        headers.getOrDefault(path, Map.of()).forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        String token = requiredToken;
+        if (token != null && !("Bearer " + token).equals(authorization)) {
+            exchange.getResponseHeaders().add("X-Error-Code", "GatedRepo");
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+        }
+        String location = redirects.get(path);
+        if (location != null) {
+            exchange.getResponseHeaders().add("Location", location);
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+            return;
+        }
         byte[] content = files.get(path);
         if (content == null) {
             exchange.sendResponseHeaders(404, -1);
