@@ -67,6 +67,11 @@ public record Checksum(Algorithm algorithm, String hex) {
 
     /** This checksum's digest of {@code file}, lower-case hex. */
     public String of(Path file) throws IOException {
+        return compute(algorithm, file);
+    }
+
+    /** The digest of {@code file} by {@code algorithm}, lower-case hex. */
+    public static String compute(Algorithm algorithm, Path file) throws IOException {
         MessageDigest digest = digest(algorithm == Algorithm.SHA256 ? "SHA-256" : "SHA-1");
         if (algorithm == Algorithm.GIT_BLOB) {
             digest.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));

@@ -1,18 +1,25 @@
 package dropgrid.hub;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 /**
  * An HTTP file server on 127.0.0.1 for download tests: serves byte arrays by path (with extra headers
@@ -69,6 +76,43 @@ public final class FakeHub implements AutoCloseable {
     /** Answers 401 to every request without {@code Authorization: Bearer <token>}. */
     public void requireToken(String token) {
         requiredToken = token;
+    }
+
+    /**
+     * Serves the files of {@code dir} as {@code repository} at {@code commit} the way the Hub does: the
+     * revision listing ({@code ?blobs=true} shape) at the commit and at {@code main}, and each file under
+     * {@code resolve/<commit>/}: a file named in {@code lfs} redirects to {@code storage} with its
+     * SHA-256 as {@code X-Linked-Etag}, any other answers with its Git blob id as {@code ETag}.
+     */
+    public void serveModel(String repository, String commit, Path dir, Set<String> lfs, FakeHub storage)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode listing = json.createObjectNode().put("id", repository).put("sha", commit);
+        ArrayNode siblings = listing.putArray("siblings");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                byte[] bytes = Files.readAllBytes(file);
+                ObjectNode sibling = siblings.addObject().put("rfilename", name).put("size", bytes.length)
+                        .put("blobId", Checksum.compute(Checksum.Algorithm.GIT_BLOB, file));
+                String resolve = "/" + repository + "/resolve/" + commit + "/" + name;
+                if (lfs.contains(name)) {
+                    String sha256 = Checksum.compute(Checksum.Algorithm.SHA256, file);
+                    sibling.putObject("lfs").put("sha256", sha256).put("size", bytes.length);
+                    String blob = "/lfs/" + repository + "/" + sha256;
+                    storage.serve(blob, bytes);
+                    redirect(resolve, storage.baseUrl() + blob);
+                    header(resolve, "X-Linked-Etag", "\"" + sha256 + "\"");
+                    header(resolve, "X-Linked-Size", String.valueOf(bytes.length));
+                } else {
+                    serve(resolve, bytes);
+                    header(resolve, "ETag", "\"" + Checksum.compute(Checksum.Algorithm.GIT_BLOB, file) + "\"");
+                }
+            }
+        }
+        byte[] body = json.writeValueAsBytes(listing);
+        serve("/api/models/" + repository + "/revision/" + commit, body);
+        serve("/api/models/" + repository + "/revision/main", body);
     }
 
     public void ignoreRange() {
