@@ -6,7 +6,6 @@ import ai.djl.training.ParameterStore;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
-import dropgrid.train.SequenceLength;
 import dropgrid.tokenize.Tokenizers;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -101,7 +100,7 @@ public final class EncodeCommand implements Callable<Integer> {
         int length;
         try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
             architecture = checkpoint.architecture();
-            length = SequenceLength.of(checkpoint.config(), maxLength);
+            length = checkpoint.config().sequenceLength(maxLength);
         }
         try (Tokenizer tokenizer = Tokenizers.load(model, architecture)) {
             Tokenizer.Encoding encoding = tokenizer.encode(textA, textB, length);

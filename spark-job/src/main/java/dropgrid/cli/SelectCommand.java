@@ -17,7 +17,6 @@ import dropgrid.glue.Split;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
-import dropgrid.train.SequenceLength;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,7 +122,7 @@ public final class SelectCommand implements Callable<Integer> {
             try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir);
                     Tokenizer tokenizer = Tokenizers.load(dir, checkpoint.architecture())) {
                 layers = checkpoint.depth();
-                int length = SequenceLength.of(checkpoint.config(), maxSeqLength);
+                int length = checkpoint.config().sequenceLength(maxSeqLength);
                 List<Example> chosen = LayerSimilarity.sample(GlueData.load(glueDir, glueTask, Split.TRAIN),
                         parsed.sample());
                 List<Tokenizer.Encoding> encodings = new ArrayList<>();

@@ -98,7 +98,7 @@ public final class FineTuneCellRunner implements CellRunner {
         }
         Tokenizer tokenizer = TOKENIZERS.computeIfAbsent(modelDir, dir -> Tokenizers.load(dir, cell.architecture()));
         int depth = checkpoint.depth();
-        int seqLength = SequenceLength.of(checkpoint.config(), hp.maxSeqLength());
+        int seqLength = checkpoint.config().sequenceLength(hp.maxSeqLength());
         if (seqLength < hp.maxSeqLength()) {
             log.accept(cellTag(cell) + "max_seq_length " + hp.maxSeqLength() + " cut to " + seqLength
                     + ", the positions " + modelDir + " covers");
@@ -294,7 +294,7 @@ public final class FineTuneCellRunner implements CellRunner {
                         "static strategy '" + cell.strategy() + "' asked for a similarity pass");
             }
             int sample = Strategies.options(cell.strategy(), cell.strategyOptions()).sample();
-            int seqLength = SequenceLength.of(checkpoint.config(), cell.hyperparameters().maxSeqLength());
+            int seqLength = checkpoint.config().sequenceLength(cell.hyperparameters().maxSeqLength());
             List<Tokenizer.Encoding> encodings = new ArrayList<>();
             for (Example e : LayerSimilarity.sample(trainExamples, sample)) {
                 encodings.add(tokenizer.encode(e.textA(), e.textB(), seqLength));
