@@ -149,6 +149,18 @@ class HubModelsTest {
     }
 
     @Test
+    void aRepositoryWithOnlyPytorchModelBinIsFetchedAndReadable() throws IOException {
+        hub.serveModel("test-org/legacy-xlnet", COMMIT, Path.of("src/test/resources/torch-bin/legacy"),
+                Set.of("pytorch_model.bin"), storage);
+        HubModels.Fetched fetched = fetch(new HubSource("test-org/legacy-xlnet", COMMIT), client(null));
+        assertEquals(List.of("config.json", "pytorch_model.bin"),
+                fetched.files().stream().map(HubModels.FetchedFile::path).toList());
+        try (var checkpoint = dropgrid.model.PretrainedModels.read(Path.of(fetched.dir()))) {
+            assertEquals(4, checkpoint.depth());
+        }
+    }
+
+    @Test
     void aRepositoryWithoutReadableWeightsIsRefusedWithItsFiles(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("config.json"), "{}");
         Files.writeString(dir.resolve("model-00001-of-00002.safetensors"), "x");
