@@ -37,8 +37,8 @@ public final class SelectCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (HF safetensors or fetch-model's TF checkpoint).")
-    Path model;
+    @Option(names = "--model", description = ModelArgument.DESCRIPTION)
+    String model;
 
     @Option(names = "--depth", description = "Layers L, for a static strategy without --model.")
     Integer depth;
@@ -74,7 +74,8 @@ public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--allow-all", description = "Allow K = L (embeddings only).")
     boolean allowAll;
 
-    @Option(names = "--max-seq-length", description = "Tokens per example (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-seq-length", description = "Tokens per example, cut to what the model's positions cover"
+            + " (default ${DEFAULT-VALUE}).")
     int maxSeqLength = 128;
 
     @Option(names = "--batch-size", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
@@ -113,12 +114,13 @@ public final class SelectCommand implements Callable<Integer> {
                         + "examples: --model, --task and --glue-dir are required");
             }
             GlueTask glueTask = GlueTask.parse(task);
-            try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model);
-                    Tokenizer tokenizer = Tokenizers.load(model, checkpoint.architecture());
+            Path dir = ModelArgument.localDir(model, spec.commandLine().getErr());
+            try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir);
+                    Tokenizer tokenizer = Tokenizers.load(dir, checkpoint.architecture());
                     NDManager manager = NDManager.newBaseManager()) {
                 layers = checkpoint.depth();
-                SimilarityPass.Sample sample = SimilarityPass.Sample.of(
-                        GlueData.load(glueDir, glueTask, Split.TRAIN), parsed.sample(), tokenizer, maxSeqLength);
+                SimilarityPass.Sample sample = SimilarityPass.Sample.of(GlueData.load(glueDir, glueTask, Split.TRAIN),
+                        parsed.sample(), tokenizer, checkpoint.config().sequenceLength(maxSeqLength));
                 examples = sample.encodings().size();
                 SimilarityPass pass = new SimilarityPass(checkpoint, sample, batchSize, manager);
                 selection = row.build(options, seed, pass).select(layers, drop);
@@ -152,7 +154,8 @@ public final class SelectCommand implements Callable<Integer> {
         if (model == null) {
             throw new IllegalArgumentException("give --model DIR or --depth L");
         }
-        try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
+        try (PretrainedModels.Checkpoint checkpoint =
+                PretrainedModels.read(ModelArgument.localDir(model, spec.commandLine().getErr()))) {
             return checkpoint.depth();
         }
     }

@@ -46,7 +46,7 @@ public final class FineTuneCellRunner implements CellRunner {
         try {
             MemoryProbe.reset();
             EngineThreads.use(cell.threads());
-            CellInputs in = CellInputs.read(cell);
+            CellInputs in = CellInputs.read(cell, line -> log.accept(tag(cell) + line));
             try (NDManager manager = NDManager.newBaseManager(device)) {
                 Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
                         ? dropThenFineTune(in, manager)

@@ -24,7 +24,7 @@ record LayerChoice(Selection selection, double seconds) {
         if (row.needsData()) {
             int size = row.options(cell.strategyOptions(), cell.seed()).sample();
             SimilarityPass.Sample sample = SimilarityPass.Sample.of(in.trainExamples(), size, in.tokenizer(),
-                    cell.hyperparameters().maxSeqLength());
+                    in.seqLength());
             pass = new SimilarityPass(checkpoint, sample, SimilarityPass.BATCH_SIZE, manager);
         }
         Selection selection = strategy(cell, pass).select(checkpoint.depth(), cell.drop());
