@@ -11,6 +11,8 @@ import dropgrid.engine.GpuMemory;
 import dropgrid.engine.GpuPeaks;
 import dropgrid.experiment.Grid;
 import dropgrid.experiment.SpecReader;
+import dropgrid.kernels.Precision;
+import dropgrid.kernels.TorchNative;
 import dropgrid.model.HfParameters;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
@@ -256,14 +258,23 @@ final class BenchGpuCommand implements Callable<Integer> {
     }
 
     /** One precision's step in a child JVM, or why it is skipped. */
+    /** The compute capability of the checked GPU, e.g. 8.0 for an A100. */
+    private double computeCapability() {
+        return EngineInfo.current().gpus().stream().filter(g -> g.ordinal() == gpu).findFirst()
+                .map(g -> Double.parseDouble(g.computeCapability())).orElse(0.0);
+    }
+
     private ObjectNode childStep(String precision, boolean onGpu, String gpuName, int b, int n)
             throws IOException, InterruptedException {
         ObjectNode skipped = JsonOutput.MAPPER.createObjectNode();
         if (!onGpu && precision.equals("tf32")) {
             return skipped.put("skipped", "TF32 is a GPU matmul mode");
         }
-        if (precision.equals("bf16")) {
-            return skipped.put("skipped", "needs the precision setting (native kernels), not in this build");
+        if (precision.equals("bf16") && !TorchNative.available()) {
+            return skipped.put("skipped", "bf16 needs dropgrid's native kernels: " + TorchNative.status());
+        }
+        if (precision.equals("bf16") && onGpu && computeCapability() < 8.0) {
+            return skipped.put("skipped", "bf16 needs compute capability 8.0 (Ampere) or newer");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -323,9 +334,14 @@ final class BenchGpuCommand implements Callable<Integer> {
             }
             Hyperparameters hp = new Hyperparameters(2e-5, b, 1, tokens, 0.0, false, 0.01, 1.0, 0.1, false, false);
             Collator collator = Collator.of(tokenizer, false, tokens);
-            FineTuner.fineTune(loaded.classifier(), manager, examples.subList(0, b), collator, hp, 1, 7);
-            TrainingRun run = FineTuner.fineTune(loaded.classifier(), manager, examples.subList(b, examples.size()),
-                    collator, hp, n, 7);
+            TrainingRun run;
+            // TF32 is fp32 compute with ATen's switch on (this JVM's environment); bf16 is autocast-like.
+            try (Precision.Scope scope = (precision.equals("tf32") ? Precision.FP32
+                    : Precision.parse("--step-only", precision)).use()) {
+                FineTuner.fineTune(loaded.classifier(), manager, examples.subList(0, b), collator, hp, 1, 7);
+                run = FineTuner.fineTune(loaded.classifier(), manager, examples.subList(b, examples.size()), collator,
+                        hp, n, 7);
+            }
             double seconds = run.seconds() / run.steps();
             double flops = 6.0 * nonEmbedding * b * tokens + 12.0 * checkpoint.depth() * b * (double) tokens * tokens * hidden;
             ObjectNode out = JsonOutput.MAPPER.createObjectNode();

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dropgrid.kernels.TorchNative;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code bench gpu --cpu}, the part CI can run: doctor, the 40-cell smoke grid of all four
- * architectures, the logits harness, and one fine-tuning step (of the tiny BERT, to stay quick) in a
- * child JVM, whose model FLOPs are checked against a hand count.
+ * architectures, the logits harness, and one fine-tuning step per precision (of the tiny BERT, to stay
+ * quick), each in a child JVM, whose model FLOPs are checked against a hand count.
  */
 class BenchGpuCommandTest {
 
@@ -50,6 +51,14 @@ class BenchGpuCommandTest {
         assertTrue(fp32.get("achieved_tflops").asDouble() > 0);
         assertTrue(fp32.get("mfu").isNull(), "no peak is known for a CPU");
         assertEquals("TF32 is a GPU matmul mode", out.get("step").get("tf32").get("skipped").asText());
+        JsonNode bf16 = out.get("step").get("bf16");
+        if (TorchNative.available()) {
+            assertEquals("bf16", bf16.get("precision").asText());
+            assertEquals(fp32.get("model_tflop_per_step").asDouble(), bf16.get("model_tflop_per_step").asDouble());
+            assertTrue(Double.isFinite(bf16.get("loss").asDouble()), bf16.toString());
+        } else {
+            assertTrue(bf16.get("skipped").asText().startsWith("bf16 needs dropgrid's native kernels"), bf16.toString());
+        }
         assertTrue(out.get("ok").asBoolean());
     }
 }
