@@ -4,22 +4,19 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dropgrid.drop.LayerSimilarity;
 import dropgrid.drop.Selection;
-import dropgrid.drop.SimilaritySource;
 import dropgrid.drop.Strategies;
 import dropgrid.drop.StrategyOptions;
-import dropgrid.glue.Example;
 import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
+import dropgrid.train.SimilarityPass;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,8 +37,8 @@ public final class SelectCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (HF safetensors or fetch-model's TF checkpoint).")
-    Path model;
+    @Option(names = "--model", description = ModelArgument.DESCRIPTION)
+    String model;
 
     @Option(names = "--depth", description = "Layers L, for a static strategy without --model.")
     Integer depth;
@@ -77,7 +74,8 @@ public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--allow-all", description = "Allow K = L (embeddings only).")
     boolean allowAll;
 
-    @Option(names = "--max-seq-length", description = "Tokens per example (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-seq-length", description = "Tokens per example, cut to what the model's positions cover"
+            + " (default ${DEFAULT-VALUE}).")
     int maxSeqLength = 128;
 
     @Option(names = "--batch-size", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
@@ -116,24 +114,16 @@ public final class SelectCommand implements Callable<Integer> {
                         + "examples: --model, --task and --glue-dir are required");
             }
             GlueTask glueTask = GlueTask.parse(task);
-            try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model);
-                    Tokenizer tokenizer = Tokenizers.load(model, checkpoint.architecture())) {
+            Path dir = ModelArgument.localDir(model, spec.commandLine().getErr());
+            try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir);
+                    Tokenizer tokenizer = Tokenizers.load(dir, checkpoint.architecture());
+                    NDManager manager = NDManager.newBaseManager()) {
                 layers = checkpoint.depth();
-                List<Example> chosen = LayerSimilarity.sample(GlueData.load(glueDir, glueTask, Split.TRAIN),
-                        parsed.sample());
-                List<Tokenizer.Encoding> encodings = new ArrayList<>();
-                for (Example e : chosen) {
-                    encodings.add(tokenizer.encode(e.textA(), e.textB(), maxSeqLength));
-                }
-                examples = encodings.size();
-                SimilaritySource source = kept -> {
-                    try (NDManager manager = NDManager.newBaseManager()) {
-                        var loaded = PretrainedModels.build(checkpoint, kept, glueTask.numOutputs(), 0.0, manager);
-                        return LayerSimilarity.measure(loaded.classifier().encoder(), encodings, tokenizer, batchSize,
-                                manager);
-                    }
-                };
-                selection = row.build(options, seed, source).select(layers, drop);
+                SimilarityPass.Sample sample = SimilarityPass.Sample.of(GlueData.load(glueDir, glueTask, Split.TRAIN),
+                        parsed.sample(), tokenizer, checkpoint.config().sequenceLength(maxSeqLength));
+                examples = sample.encodings().size();
+                SimilarityPass pass = new SimilarityPass(checkpoint, sample, batchSize, manager);
+                selection = row.build(options, seed, pass).select(layers, drop);
             }
         }
         ObjectMapper mapper = JsonOutput.MAPPER;
@@ -164,7 +154,8 @@ public final class SelectCommand implements Callable<Integer> {
         if (model == null) {
             throw new IllegalArgumentException("give --model DIR or --depth L");
         }
-        try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
+        try (PretrainedModels.Checkpoint checkpoint =
+                PretrainedModels.read(ModelArgument.localDir(model, spec.commandLine().getErr()))) {
             return checkpoint.depth();
         }
     }
