@@ -82,10 +82,10 @@ JNIEXPORT jstring JNICALL Java_dropgrid_kernels_TorchNative_torchVersion(JNIEnv*
 }
 
 // BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same):
-// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); keep (B, 1, 1, T) bool, true
-// where a key may be attended to; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
+// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask additive (B, 1, 1, T), cast
+// to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv* env, jclass, jlong jx,
-    jlong jkeep, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
+    jlong jmask, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
     jboolean training, jint precision) {
   return guarded<jlong>(env, [&] {
     const at::Tensor& x = tensor(jx);
@@ -98,7 +98,7 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv*
     auto qkv = linearIn(x, at::cat({w[0], w[2], w[4]}), at::cat({w[1], w[3], w[5]}), type)
                    .view({B, T, 3, heads, H})
                    .permute({2, 0, 3, 1, 4});  // (3, B, N, T, H)
-    auto context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], tensor(jkeep),
+    auto context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], tensor(jmask).to(type),
         training ? attentionDropout : 0.0);
     context = context.transpose(1, 2).reshape({B, T, E});
     auto out = dropoutIf(linearIn(context, w[6], w[7], type), hiddenDropout, training);
@@ -176,13 +176,15 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_adamw(JNIEnv* env, jcla
   });
 }
 
-// torch.amp.GradScaler.unscale_: gradients *= invScale in place; foundInf becomes 1 if any is NaN/inf.
+// torch.amp.GradScaler.unscale_: gradients /= scale in place; foundInf becomes 1 if any is NaN/inf, else 0.
 JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_unscaleGradients(JNIEnv* env, jclass, jlongArray jgrads,
-    jlong jfoundInf, jlong jinvScale) {
+    jlong jfoundInf, jlong jscale) {
   guarded<int>(env, [&] {
     auto grads = tensors(env, jgrads);
     at::NoGradGuard noGrad;
-    at::_amp_foreach_non_finite_check_and_unscale_(grads, tensor(jfoundInf), tensor(jinvScale));
+    at::Tensor& foundInf = tensor(jfoundInf);
+    foundInf.zero_();
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, foundInf, tensor(jscale).reciprocal());
     return 0;
   });
 }
@@ -197,6 +199,19 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_updateScale(JNIEnv* env
         growthInterval);
     return 0;
   });
+}
+
+// TF32 matmuls and convolutions on CUDA for fp32 compute (what TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 sets).
+JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_allowTf32(JNIEnv* env, jclass, jboolean allow) {
+  guarded<int>(env, [&] {
+    at::globalContext().setAllowTF32CuBLAS(allow);
+    at::globalContext().setAllowTF32CuDNN(allow);
+    return 0;
+  });
+}
+
+JNIEXPORT jboolean JNICALL Java_dropgrid_kernels_TorchNative_tf32Allowed(JNIEnv* env, jclass) {
+  return guarded<jboolean>(env, [&] { return static_cast<jboolean>(at::globalContext().allowTF32CuBLAS()); });
 }
 
 }  // extern "C"

@@ -15,6 +15,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
+import dropgrid.kernels.Kernels;
+import dropgrid.kernels.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -274,7 +276,7 @@ public final class XLNet {
         return sinusoid.sin().concat(sinusoid.cos(), 1);
     }
 
-    /** {@code ff}: position-wise feed-forward with its residual and LayerNorm. */
+    /** {@code ff}: position-wise feed-forward with its residual and LayerNorm, one {@link Kernels#feedForwardBlock}. */
     static final class FeedForward extends AbstractBlock {
         private final XLNetConfig config;
         final LayerNorm layerNorm;
@@ -305,11 +307,9 @@ public final class XLNet {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.head();
-            NDArray y = layer1.forward(ps, new NDList(x), training).head();
-            y = Dropout.dropout(config.ffActivation().apply(y), config.dropout(), training).head();
-            y = layer2.forward(ps, new NDList(y), training).head();
-            y = Dropout.dropout(y, config.dropout(), training).head();
-            return layerNorm.forward(ps, new NDList(y.add(x)), training);
+            return new NDList(Kernels.feedForwardBlock(x, BlockWeights.of(ps, x, training, layer1, layer2, layerNorm),
+                    config.ffActivation().kernel(), config.layerNormEps(), config.dropout(), config.dropout(),
+                    training));
         }
     }
 

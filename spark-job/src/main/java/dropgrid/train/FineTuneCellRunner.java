@@ -13,6 +13,7 @@ import dropgrid.glue.GlueTask;
 import dropgrid.glue.GlueData;
 import dropgrid.glue.Split;
 import dropgrid.glue.TaskScore;
+import dropgrid.kernels.Precision;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
@@ -104,7 +105,8 @@ public final class FineTuneCellRunner implements CellRunner {
         List<EncodedExample> train = encode(trainExamples, task, tokenizer, hp.maxSeqLength());
         Collator collator = Collator.of(tokenizer, hp.dynamicPadding(), hp.maxSeqLength());
 
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        // The cell's precision covers layer selection and evaluation too, as HF's Trainer evaluates under autocast.
+        try (NDManager manager = NDManager.newBaseManager(device); Precision.Scope precision = hp.precision().use()) {
             Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
                     ? dropThenFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator,
                             manager)
