@@ -1,10 +1,11 @@
 package dropgrid.cli;
 
+import dropgrid.drop.Baseline;
+import dropgrid.drop.Explicit;
 import dropgrid.kernels.Precision;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
 import dropgrid.train.Cell;
-import dropgrid.train.FineTuneCellRunner;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
 import dropgrid.train.ModelSource;
@@ -35,7 +36,7 @@ final class CellOptions {
 
     @Option(names = "--strategy", description = "Drop strategy (top, bottom, even-alternate, symmetric, contribution,"
             + " ...) or none. Default: ${DEFAULT-VALUE}.")
-    String strategy = FineTuneCellRunner.NO_STRATEGY;
+    String strategy = Baseline.NAME;
 
     @Option(names = "--drop", description = "Layers to drop (K). Default: ${DEFAULT-VALUE}.")
     int drop;
@@ -116,13 +117,13 @@ final class CellOptions {
         int k = drop;
         Map<String, String> options = new LinkedHashMap<>(strategyOptions);
         if (keepLayers != null) {
-            if (!FineTuneCellRunner.NO_STRATEGY.equals(strategy) || drop != 0) {
+            if (!Baseline.NAME.equals(strategy) || drop != 0) {
                 throw new IllegalArgumentException("--keep-layers names the kept layers itself; do not combine it"
                         + " with --strategy or --drop");
             }
-            strategyName = FineTuneCellRunner.EXPLICIT_STRATEGY;
+            strategyName = Explicit.NAME;
             k = depth - keepLayers.size();
-            options.put(FineTuneCellRunner.EXPLICIT_LAYERS_OPTION,
+            options.put(Explicit.LAYERS,
                     keepLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
         Hyperparameters base = Hyperparameters.preset(preset);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.job.ResultsReader;
-import dropgrid.report.Report;
+import dropgrid.report.Analysis;
 import dropgrid.report.ReportFiles;
 import dropgrid.report.ResultRow;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ public final class ReportCommand implements Callable<Integer> {
     static ObjectNode run(String results, Path out, String format) {
         var formats = ReportFiles.Format.parseList(format);
         List<ResultRow> rows = ResultsReader.read(results);
-        Report report = new Report(rows);
+        Analysis report = new Analysis(rows);
         List<Path> files = ReportFiles.write(report, out, formats);
         ObjectNode summary = new ObjectMapper().createObjectNode();
         summary.put("results", results);

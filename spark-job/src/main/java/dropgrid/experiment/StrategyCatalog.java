@@ -1,5 +1,6 @@
 package dropgrid.experiment;
 
+import dropgrid.drop.Baseline;
 import dropgrid.drop.Strategies;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,21 +15,21 @@ import java.util.Set;
 public final class StrategyCatalog {
 
     /** The unpruned baseline's strategy name (K = 0). */
-    public static final String BASELINE = "none";
+    public static final String BASELINE = Baseline.NAME;
 
     private StrategyCatalog() {}
 
-    /** Every strategy name a spec may use, in {@link Strategies#NAMES} order. */
+    /** Every strategy name a spec may use, in registry order. */
     public static List<String> names() {
-        return Strategies.NAMES;
+        return Strategies.gridNames();
     }
 
     public static boolean isKnown(String name) {
-        return Strategies.NAMES.contains(name);
+        return names().contains(name);
     }
 
     /** The option keys the strategy accepts ({@code allow_all} for every one). */
     public static Set<String> optionsOf(String name) {
-        return new LinkedHashSet<>(Strategies.optionKeys(name));
+        return new LinkedHashSet<>(Strategies.named(name).optionKeys());
     }
 }

@@ -20,8 +20,8 @@ public final class ResultsReader {
 
     static final List<String> REQUIRED_COLUMNS = List.of("cell_id", "model_id", "architecture", "task", "strategy",
             "drop", "drop_stage", "pretrained_depth", "layer_scores", "seed", "limit_max_train_examples",
-            "limit_max_steps", "headline", "params_total", "finetune_seconds", "eval_seconds", "status",
-            "failure_reason");
+            "limit_max_steps", "headline", "metric_accuracy", "metric_pearson", "params_total", "finetune_seconds",
+            "eval_seconds", "status", "failure_reason");
 
     private ResultsReader() {}
 
@@ -72,7 +72,8 @@ public final class ResultsReader {
                 row.isNullAt(row.fieldIndex("pretrained_depth")) ? 0 : integer(row, "pretrained_depth", cellId, path),
                 doubles(row, "layer_scores"), ((Number) row.getAs("seed")).longValue(),
                 integer(row, "limit_max_train_examples", cellId, path), integer(row, "limit_max_steps", cellId, path),
-                number(row, "headline"), number(row, "params_total"), number(row, "finetune_seconds"),
+                number(row, "headline"), number(row, "metric_accuracy"), number(row, "metric_pearson"),
+                number(row, "params_total"), number(row, "finetune_seconds"),
                 number(row, "eval_seconds"), row.getAs("status"), row.getAs("failure_reason"));
     }
 
