@@ -122,6 +122,45 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_feedForwardBlock(JNIEn
   });
 }
 
+// Transformer-XL relative attention as XLNet fine-tunes with it (HF XLNetRelativeAttention, content stream
+// only): LayerNorm(h + dropout(o(softmax((q·k + q·r + segment) / sqrt(H) - 1e30 mask) · v))). h (B, T, E);
+// relative (R, E) positional encodings, R = 2T; segmentDiffers and masked (B, 1, T, T), 1 where two
+// positions are in different segments / where a key is hidden. Weights q, k, v, o, r (E, N, H),
+// rWBias, rRBias, rSBias (N, H), segEmbed (2, N, H), lnWeight, lnBias. The scores are masked and
+// normalised in fp32, as under torch.autocast, where HF's fp32 mask promotes them.
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_relativeAttentionBlock(JNIEnv* env, jclass, jlong jh,
+    jlong jrelative, jlong jsegmentDiffers, jlong jmasked, jlongArray jweights, jdouble eps, jdouble p,
+    jboolean training, jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& h = tensor(jh);
+    auto w = tensors(env, jweights);
+    TORCH_CHECK(w.size() == 11, "relativeAttentionBlock takes 11 weights, got ", w.size());
+    auto type = computeType(precision);
+    int64_t B = h.size(0), T = h.size(1), E = h.size(2), N = w[0].size(1), H = w[0].size(2);
+    auto hc = h.to(type);
+    auto heads = [&](const at::Tensor& projection) {  // (B, T, E) -> (B, N, T, H)
+      return at::matmul(hc, projection.to(type).reshape({E, N * H})).view({B, T, N, H}).transpose(1, 2);
+    };
+    auto q = heads(w[0]), k = heads(w[1]), v = heads(w[2]);
+    auto kr = at::matmul(tensor(jrelative).to(type), w[4].to(type).reshape({E, N * H}))
+                  .view({1, -1, N, H}).permute({0, 2, 3, 1});  // (1, N, H, R)
+    auto bias = [&](const at::Tensor& b) { return b.to(type).view({1, N, 1, H}); };
+    auto content = at::matmul(q + bias(w[5]), k.transpose(2, 3));  // (B, N, T, T)
+    auto position = at::matmul(q + bias(w[6]), kr);                // (B, N, T, R)
+    int64_t R = position.size(3);
+    position = position.reshape({B, N, R, T}).narrow(2, 1, R - 1).reshape({B, N, T, R - 1}).narrow(3, 0, T);
+    auto segmentScores = at::matmul(q + bias(w[7]), w[8].to(type).view({1, 2, N, H}).permute({0, 2, 3, 1}));
+    auto same = segmentScores.narrow(3, 0, 1), different = segmentScores.narrow(3, 1, 1);
+    auto segment = same + tensor(jsegmentDiffers).to(type) * (different - same);
+    auto scores = ((content + position + segment) * (1.0 / std::sqrt(static_cast<double>(H)))).to(at::kFloat) -
+                  tensor(jmasked) * 1e30;
+    auto probabilities = dropoutIf(at::softmax(scores, -1), p, training).to(type);
+    auto attended = at::matmul(probabilities, v).transpose(1, 2).reshape({B, T, N * H});
+    auto out = dropoutIf(at::matmul(attended, w[3].to(type).reshape({E, N * H}).t()), p, training);
+    return handle(at::layer_norm(out + h, {E}, w[9], w[10], eps));
+  });
+}
+
 // x · wᵀ + b in the compute type, returned in x's type: heads and projections outside the blocks.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_linear(JNIEnv* env, jclass, jlong jx, jlong jw, jlong jb,
     jint precision) {

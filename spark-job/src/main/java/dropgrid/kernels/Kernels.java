@@ -91,6 +91,26 @@ public final class Kernels {
         return layerNorm(out.add(x), weights.get(4), weights.get(5), eps);
     }
 
+    /**
+     * XLNet's relative attention block (content stream), HF's {@code XLNetRelativeAttention} with its
+     * post-LayerNorm residual, in the thread's precision. Native kernels only: {@code dropgrid.model.XLNet}
+     * computes the same on DJL's operators where they are absent.
+     *
+     * @param h (B, T, E) fp32
+     * @param relative (2T, E) sinusoidal encodings of the relative distances T..-T+1
+     * @param segmentDiffers (B, 1, T, T) fp32, 1 where two positions lie in different segments
+     * @param masked (B, 1, T, T) fp32, 1 where a key is hidden from a query
+     * @param weights q, k, v, o, r (E, N, H); r_w_bias, r_r_bias, r_s_bias (N, H); seg_embed (2, N, H);
+     *     LayerNorm weight, LayerNorm bias
+     */
+    public static NDArray relativeAttentionBlock(NDArray h, NDArray relative, NDArray segmentDiffers, NDArray masked,
+            List<NDArray> weights, double eps, double dropout, boolean training) {
+        check(weights, 11, "relativeAttentionBlock");
+        requireNative("relativeAttentionBlock");
+        return wrap(h, TorchNative.relativeAttentionBlock(handle(h), handle(relative), handle(segmentDiffers),
+                handle(masked), handles(weights), eps, dropout, training, Precision.current().code()));
+    }
+
     /** {@code x · weightᵀ + bias} in the thread's precision, returned in fp32 (heads, projections). */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         if (nativeKernels()) {

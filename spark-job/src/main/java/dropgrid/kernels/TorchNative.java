@@ -111,6 +111,9 @@ public final class TorchNative {
     static native long feedForwardBlock(long x, long[] weights, int activation, double eps, double innerDropout,
             double hiddenDropout, boolean training, int precision);
 
+    static native long relativeAttentionBlock(long h, long relative, long segmentDiffers, long masked, long[] weights,
+            double eps, double dropout, boolean training, int precision);
+
     static native long linear(long x, long weight, long bias, int precision);
 
     static native double clipGradNorm(long[] gradients, double maxNorm);

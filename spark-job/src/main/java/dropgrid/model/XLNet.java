@@ -142,7 +142,10 @@ public final class XLNet {
         }
     }
 
-    /** {@code rel_attn}: relative positional multi-head self-attention, post-LayerNorm residual. */
+    /**
+     * {@code rel_attn}: relative positional multi-head self-attention, post-LayerNorm residual: one
+     * {@link Kernels#relativeAttentionBlock}, or the same on DJL's operators (fp32) without the native kernels.
+     */
     static final class RelativeAttention extends AbstractBlock {
         private final XLNetConfig config;
         final Parameter q;
@@ -191,6 +194,11 @@ public final class XLNet {
             NDArray relative = inputs.get(1);
             NDArray segmentDiffers = inputs.get(2);
             NDArray masked = inputs.get(3);
+            if (Kernels.nativeKernels()) {
+                return new NDList(Kernels.relativeAttentionBlock(h, relative, segmentDiffers, masked,
+                        BlockWeights.of(ps, h, training, this, layerNorm), config.layerNormEps(), config.dropout(),
+                        training));
+            }
             long B = h.getShape().get(0);
             long T = h.getShape().get(1);
             int E = config.dModel();

@@ -65,6 +65,8 @@ public final class FineTuner {
         Engine.getInstance().setRandomSeed(Long.hashCode(seed));
         ParameterStore parameterStore = new ParameterStore(manager, false);
         List<Double> losses = new ArrayList<>(total);
+        List<Double> stepSeconds = new ArrayList<>(total);
+        List<Long> stepRss = new ArrayList<>(total);
         long realTokens = 0;
         long paddedTokens = 0;
         long start = System.nanoTime();
@@ -86,8 +88,11 @@ public final class FineTuner {
                     }
                     Batch batch = collator.collate(indices.stream().map(train::get).toList());
                     double lr = schedule.at(step);
+                    long stepStart = System.nanoTime();
                     losses.add(step(model, parameterStore, manager, optimizer, scaler, objective, batch, hp, lr, step,
                             total));
+                    stepSeconds.add((System.nanoTime() - stepStart) / 1e9);
+                    stepRss.add(MemoryProbe.rssBytes());
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
@@ -100,7 +105,7 @@ public final class FineTuner {
                 }
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
-                    losses);
+                    losses, stepSeconds, stepRss);
         }
     }
 
