@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.Path;
  * should cross the network once per executor, not once per cell. Copies live in a temporary
  * directory removed when the JVM exits.
  */
-final class InputStaging {
+public final class InputStaging {
 
     private static final Map<String, String> STAGED = new ConcurrentHashMap<>();
     private static volatile java.nio.file.Path root;
@@ -39,7 +39,15 @@ final class InputStaging {
         return cell.withInputs(model, glue);
     }
 
-    static boolean isRemote(String location) {
+    /**
+     * A local copy of a remote model for a command that runs without Spark, with the {@code
+     * spark.hadoop.*} system properties as its Hadoop configuration (S3A endpoint and credentials).
+     */
+    public static java.nio.file.Path localModel(String uri) {
+        return java.nio.file.Path.of(local(uri, HadoopConf.fromSystemProperties()));
+    }
+
+    public static boolean isRemote(String location) {
         return location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !location.startsWith("file:");
     }
 

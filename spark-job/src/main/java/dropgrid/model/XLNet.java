@@ -19,6 +19,7 @@ import dropgrid.kernels.Kernels;
 import dropgrid.kernels.Scalars;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * XLNet (Yang et al., "XLNet: Generalized Autoregressive Pretraining for Language Understanding",
@@ -127,6 +128,12 @@ public final class XLNet {
         @Override
         public int depth() {
             return nLayer;
+        }
+
+        /** Relative positions: any length fits. */
+        @Override
+        public OptionalInt positionLimit() {
+            return OptionalInt.empty();
         }
 
         @Override
