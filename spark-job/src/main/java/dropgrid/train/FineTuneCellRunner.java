@@ -3,6 +3,7 @@ package dropgrid.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dropgrid.kernels.Precision;
 import dropgrid.model.PretrainedModels;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -47,7 +48,10 @@ public final class FineTuneCellRunner implements CellRunner {
             MemoryProbe.reset();
             EngineThreads.use(cell.threads());
             CellInputs in = CellInputs.read(cell, line -> log.accept(tag(cell) + line));
-            try (NDManager manager = NDManager.newBaseManager(device)) {
+            // The cell's precision covers layer selection and evaluation too, as HF's Trainer evaluates under
+            // autocast.
+            try (NDManager manager = NDManager.newBaseManager(device);
+                    Precision.Scope precision = cell.hyperparameters().precision().use()) {
                 Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
                         ? dropThenFineTune(in, manager)
                         : fineTuneDropFineTune(in, manager);
