@@ -52,12 +52,15 @@ class ExperimentSpecsTest {
     }
 
     @Test
-    void laptopGridIsSixCellsOnCappedData() throws IOException {
+    void laptopGridIsNineCellsOfThreeSeedsOnCappedStsB() throws IOException {
         Grid grid = load("laptop.yaml");
-        assertEquals(6, grid.cells().size());
+        assertEquals(9, grid.cells().size());
         assertEquals(1, grid.threadsPerTask());
-        grid.cells().forEach(c -> assertEquals(400, c.limits().maxTrainExamples()));
+        assertEquals(List.of(1L, 2L, 3L), grid.cells().stream().map(c -> c.seed()).distinct().sorted().toList());
+        grid.cells().forEach(c -> assertEquals("STS-B", c.task()));
+        grid.cells().forEach(c -> assertEquals(640, c.limits().maxTrainExamples()));
         grid.cells().forEach(c -> assertEquals(1, c.hyperparameters().epochs()));
+        grid.cells().forEach(c -> assertEquals("bf16", c.hyperparameters().precision().id()));
     }
 
     @Test
