@@ -64,6 +64,26 @@ class ExperimentSpecsTest {
     }
 
     @Test
+    void paperLiteIsTheFiveStaticStrategiesAtHalfDepthOnFourTasksWithThePapersSettings() throws IOException {
+        Grid grid = load("paper-lite.yaml");
+        // 4 tasks x (baseline + 5 strategies at K = 6), one seed.
+        assertEquals(24, grid.cells().size());
+        assertEquals(List.of("MRPC", "RTE", "SST-2", "STS-B"), grid.cells().stream().map(Cell::task).distinct().sorted()
+                .toList());
+        assertEquals(List.of(0, 6), grid.cells().stream().map(Cell::drop).distinct().sorted().toList());
+        Hyperparameters paper = Hyperparameters.paper();
+        for (Cell c : grid.cells()) {
+            assertEquals(1000, c.limits().maxTrainExamples());
+            assertEquals(0, c.limits().maxEvalExamples());
+            assertEquals(paper.learningRate(), c.hyperparameters().learningRate());
+            assertEquals(paper.batchSize(), c.hyperparameters().batchSize());
+            assertEquals(3, c.hyperparameters().epochs());
+            assertEquals(128, c.hyperparameters().maxSeqLength());
+            assertEquals("bf16", c.hyperparameters().precision().id());
+        }
+    }
+
+    @Test
     void smokeSpecParsesToTwoStrategiesTwoKTwoTasks() throws IOException {
         ExperimentSpec smoke = SpecReader.parse(Files.readString(SPECS.resolve("smoke.yaml")), "smoke.yaml");
         assertEquals(List.of("top", "bottom"), smoke.strategies().stream().map(ExperimentSpec.StrategySpec::name).toList());
