@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.train.CellResult;
 import dropgrid.train.FineTuneCellRunner;
+import dropgrid.vocabulary.Status;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +61,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         out.put("dynamic_over_fixed", dynamic.trainTokensPerSecond() / fixed.trainTokensPerSecond());
         out.put("fixed_finetune_seconds", fixed.finetuneSeconds());
         out.put("dynamic_finetune_seconds", dynamic.finetuneSeconds());
-        out.put("status", ok ? CellResult.OK : CellResult.FAILED);
+        out.put("status", (ok ? Status.OK : Status.FAILED).id());
         out.put("failure_reason", (fixed.failureReason() + " " + dynamic.failureReason()).trim());
         spec.commandLine().getOut().println(out);
         spec.commandLine().getOut().flush();

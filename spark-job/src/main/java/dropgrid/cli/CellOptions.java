@@ -7,9 +7,12 @@ import dropgrid.train.FineTuneCellRunner;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
 import dropgrid.train.ModelSource;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
@@ -34,7 +37,7 @@ final class CellOptions {
 
     @Option(names = "--strategy", description = "Drop strategy (top, bottom, even-alternate, symmetric, contribution,"
             + " ...) or none. Default: ${DEFAULT-VALUE}.")
-    String strategy = FineTuneCellRunner.NO_STRATEGY;
+    String strategy = Baseline.STRATEGY;
 
     @Option(names = "--drop", description = "Layers to drop (K). Default: ${DEFAULT-VALUE}.")
     int drop;
@@ -44,7 +47,7 @@ final class CellOptions {
 
     @Option(names = "--stage", description = "When layers are dropped: pretrained or finetuned (fine-tune, drop,"
             + " fine-tune again). Default: ${DEFAULT-VALUE}.")
-    String stage = "pretrained";
+    String stage = DropStage.PRETRAINED.id();
 
     @Option(names = "--preset", description = "Hyper-parameter preset: paper or common. Default: ${DEFAULT-VALUE}.")
     String preset = "paper";
@@ -110,7 +113,7 @@ final class CellOptions {
         int k = drop;
         Map<String, String> options = new LinkedHashMap<>(strategyOptions);
         if (keepLayers != null) {
-            if (!FineTuneCellRunner.NO_STRATEGY.equals(strategy) || drop != 0) {
+            if (!Baseline.STRATEGY.equals(strategy) || drop != 0) {
                 throw new IllegalArgumentException("--keep-layers names the kept layers itself; do not combine it"
                         + " with --strategy or --drop");
             }
@@ -138,12 +141,11 @@ final class CellOptions {
                 threads, gpu != null, gpu);
     }
 
-    private Cell.DropStage dropStage() {
-        return switch (stage.toLowerCase(java.util.Locale.ROOT)) {
-            case "pretrained" -> Cell.DropStage.PRETRAINED;
-            case "finetuned" -> Cell.DropStage.FINETUNED;
-            default -> throw new IllegalArgumentException("--stage '" + stage + "' is not allowed; allowed: pretrained,"
-                    + " finetuned");
-        };
+    private DropStage dropStage() {
+        try {
+            return DropStage.parse(stage.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--stage: " + e.getMessage(), e);
+        }
     }
 }

@@ -5,18 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dropgrid.drop.Strategies;
-import dropgrid.glue.GlueData;
-import dropgrid.glue.GlueTask;
-import dropgrid.glue.Split;
-import dropgrid.model.Architecture;
 import dropgrid.experiment.ExperimentSpec.HyperparameterSpec;
 import dropgrid.experiment.ExperimentSpec.LimitsSpec;
 import dropgrid.experiment.ExperimentSpec.ModelSpec;
 import dropgrid.experiment.ExperimentSpec.ResourcesSpec;
 import dropgrid.experiment.ExperimentSpec.StrategySpec;
 import dropgrid.experiment.ExperimentSpec.TwoStageSpec;
+import dropgrid.glue.GlueData;
+import dropgrid.glue.GlueTask;
+import dropgrid.glue.Split;
+import dropgrid.model.Architecture;
+import dropgrid.storage.Location;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.Baseline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +133,10 @@ final class SpecValidator {
             return fallback;
         }
         String expanded = expand(path, value);
+        if (expanded != null && expanded.isBlank()) {
+            error(path, "empty; expected a local directory or an s3a:// prefix");
+            return null;
+        }
         return expanded == null ? null : resolvePath(expanded);
     }
 
@@ -150,23 +156,20 @@ final class SpecValidator {
     }
 
     private String resolvePath(String value) {
-        if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            return value.startsWith("file://") ? Paths.get(java.net.URI.create(value)).toString() : value;
+        Location location = Location.of(value);
+        if (location.isRemote()) {
+            return value;
         }
-        if (value.startsWith("~/") || value.equals("~")) {
-            return Paths.get(System.getProperty("user.home"), value.substring(1).replaceFirst("^/", "")).toString();
+        Path path = location.path();
+        if (path.isAbsolute()) {
+            return path.normalize().toString();
         }
-        if (Paths.get(value).isAbsolute()) {
-            return Paths.get(value).normalize().toString();
-        }
-        if (base.startsWith("file:")) {
-            return Paths.get(java.net.URI.create(base)).resolve(value).normalize().toString();
-        }
-        return base + value;
+        Location spec = Location.of(base);
+        return spec.isRemote() ? base + value : spec.path().resolve(value).normalize().toString();
     }
 
     private static boolean isRemote(String location) {
-        return location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+        return Location.of(location).isRemote();
     }
 
     private List<GlueTask> tasks(List<String> names, String glueDir) {
@@ -243,7 +246,9 @@ final class SpecValidator {
                 error(at + ".source", "missing; required: a model directory, an s3a:// prefix or a fetch-model name");
             } else {
                 String expanded = expand(at + ".source", m.source());
-                if (expanded != null) {
+                if (expanded != null && expanded.isBlank()) {
+                    error(at + ".source", "empty; expected a model directory, an s3a:// prefix or a fetch-model name");
+                } else if (expanded != null) {
                     String asPath = resolvePath(expanded);
                     local = !isRemote(asPath) && looksLikePath(expanded, asPath);
                     source = isRemote(asPath) || local ? asPath : expanded;
@@ -405,7 +410,7 @@ final class SpecValidator {
                 error(at + ".name", "missing; allowed: " + String.join(", ", StrategyCatalog.names()));
                 continue;
             }
-            if (StrategyCatalog.BASELINE.equals(s.name())) {
+            if (Baseline.STRATEGY.equals(s.name())) {
                 error(at, "'none' is the unpruned baseline, which every grid runs; remove it");
                 continue;
             }

@@ -8,13 +8,10 @@ import java.util.Set;
 /**
  * The strategy names a spec may use and the options each accepts, so that a typo fails before the
  * grid starts instead of in the hundredth cell. Both come from the {@code drop} package's registry
- * ({@link Strategies}), so a spec accepts exactly what a cell can run; {@code none} is reserved for the
- * baseline, which every grid has.
+ * ({@link Strategies}), so a spec accepts exactly what a cell can run; {@link
+ * dropgrid.vocabulary.Baseline#STRATEGY} is reserved for the baseline, which every grid has.
  */
 public final class StrategyCatalog {
-
-    /** The unpruned baseline's strategy name (K = 0). */
-    public static final String BASELINE = "none";
 
     private StrategyCatalog() {}
 

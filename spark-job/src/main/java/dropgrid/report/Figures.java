@@ -4,6 +4,8 @@ import dropgrid.report.Report.LayerScores;
 import dropgrid.report.Report.SeedMean;
 import dropgrid.report.Report.StrategyScore;
 import dropgrid.report.Report.StrategyTable;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,8 +54,8 @@ public final class Figures {
         System.setProperty("java.awt.headless", "true");
         List<Figure> figures = new ArrayList<>();
         for (String model : report.models()) {
-            if (report.stages(model).contains(ResultRow.PRETRAINED)) {
-                figures.add(save(deltaChart(report.strategyTable(model, ResultRow.PRETRAINED)), dir,
+            if (report.stages(model).contains(DropStage.PRETRAINED.id())) {
+                figures.add(save(deltaChart(report.strategyTable(model, DropStage.PRETRAINED.id())), dir,
                         "delta-" + slug(model)));
             }
             for (String task : tasks(report, model)) {
@@ -113,14 +115,15 @@ public final class Figures {
         style(chart.getStyler());
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setMarkerSize(8);
-        SeedMean base = report.taskScores(model, ResultRow.PRETRAINED, ResultRow.BASELINE_STRATEGY, 0).get(task);
+        SeedMean base = report.taskScores(model, DropStage.PRETRAINED.id(), Baseline.STRATEGY, 0).get(task);
         Map<String, TreeMap<Integer, Double>> lines = new TreeMap<>();
         for (String stage : report.stages(model)) {
             StrategyTable table = report.strategyTable(model, stage);
             for (StrategyScore s : table.scores()) {
                 SeedMean m = report.taskScores(model, s.stage(), s.strategy(), s.drop()).get(task);
                 if (m != null) {
-                    String name = s.strategy() + (ResultRow.FINETUNED.equals(s.stage()) ? " (after fine-tune)" : "");
+                    boolean finetuned = DropStage.FINETUNED.id().equals(s.stage());
+                    String name = s.strategy() + (finetuned ? " (after fine-tune)" : "");
                     lines.computeIfAbsent(name, k -> new TreeMap<>()).put(s.drop(), m.mean());
                 }
             }

@@ -3,6 +3,7 @@ package dropgrid.report;
 import dropgrid.report.Report.Cost;
 import dropgrid.report.Report.StrategyScore;
 import dropgrid.report.Report.StrategyTable;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,10 +75,10 @@ public record PaperCheck(List<Claim> claims) {
         deltaClaims(report, "bert", "BERT", BERT_TOP6_DELTA, BERT_TOP4_DELTA, claims);
         deltaClaims(report, "xlnet", "XLNet", XLNET_TOP6_DELTA, XLNET_TOP4_DELTA, claims);
         for (String model : report.models()) {
-            if (!report.stages(model).contains(ResultRow.PRETRAINED)) {
+            if (!report.stages(model).contains(DropStage.PRETRAINED.id())) {
                 continue;
             }
-            StrategyTable table = report.strategyTable(model, ResultRow.PRETRAINED);
+            StrategyTable table = report.strategyTable(model, DropStage.PRETRAINED.id());
             claims.add(ordering(table, "top", true));
             claims.add(ordering(table, "bottom", false));
             int half = report.depth(model) / 2;
@@ -97,7 +98,7 @@ public record PaperCheck(List<Claim> claims) {
             List<Claim> claims) {
         List<String> models = report.rows().stream()
                 .filter(r -> architecture.equals(r.architecture()) && r.pretrainedDepth() == 12)
-                .map(ResultRow::modelId).distinct().sorted().toList();
+                .map(ReportRow::modelId).distinct().sorted().toList();
         if (models.isEmpty()) {
             claims.add(numeric(name + " top-6 Δ (points)", "—", top6, Double.NaN, DELTA_TOLERANCE_POINTS,
                     "no 12-layer " + architecture + " model in the results"));
@@ -106,7 +107,7 @@ public record PaperCheck(List<Claim> claims) {
             return;
         }
         for (String model : models) {
-            StrategyTable table = report.strategyTable(model, ResultRow.PRETRAINED);
+            StrategyTable table = report.strategyTable(model, DropStage.PRETRAINED.id());
             String note = "over " + (table.tasks().isEmpty() ? "no task" : String.join(", ", table.tasks()))
                     + (Double.isNaN(table.baseline()) ? "; no baseline (strategy none, K = 0)" : "")
                     + (report.limited(model) ? "; run with training caps, not comparable" : "");

@@ -1,5 +1,7 @@
 package dropgrid.report;
 
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -29,19 +31,19 @@ public final class Report {
 
     /** One averaged cell of the grid without its task: what Table 2 has one number for. */
     record CellKey(String model, String stage, String strategy, int drop) {
-        static CellKey of(ResultRow r) {
+        static CellKey of(ReportRow r) {
             // The unpruned baseline is the same model whichever stage the spec labelled it with.
             return r.baseline() ? baseline(r.modelId())
                     : new CellKey(r.modelId(), r.dropStage(), r.strategy(), r.drop());
         }
 
         static CellKey baseline(String model) {
-            return new CellKey(model, ResultRow.PRETRAINED, ResultRow.BASELINE_STRATEGY, 0);
+            return new CellKey(model, DropStage.PRETRAINED.id(), Baseline.STRATEGY, 0);
         }
 
         String label() {
-            return ResultRow.BASELINE_STRATEGY.equals(strategy) ? "baseline"
-                    : strategy + " K=" + drop + (ResultRow.FINETUNED.equals(stage) ? " (after fine-tune)" : "");
+            return Baseline.STRATEGY.equals(strategy) ? "baseline"
+                    : strategy + " K=" + drop + (DropStage.FINETUNED.id().equals(stage) ? " (after fine-tune)" : "");
         }
     }
 
@@ -88,13 +90,13 @@ public final class Report {
     /** The contribution strategy's per-layer scores for one task, averaged over the cells that measured them. */
     public record LayerScores(String model, String task, int cells, List<Double> scores) {}
 
-    private final List<ResultRow> rows;
+    private final List<ReportRow> rows;
     private final Map<CellKey, Map<String, SeedMean>> scores;
 
-    public Report(List<ResultRow> rows) {
+    public Report(List<ReportRow> rows) {
         this.rows = List.copyOf(rows);
         Map<CellKey, Map<String, List<Double>>> byCell = new TreeMap<>(CELL_ORDER);
-        for (ResultRow r : this.rows) {
+        for (ReportRow r : this.rows) {
             if (r.usable()) {
                 byCell.computeIfAbsent(CellKey.of(r), k -> new TreeMap<>()).computeIfAbsent(r.task(), t -> new ArrayList<>())
                         .add(r.headline());
@@ -110,29 +112,29 @@ public final class Report {
     }
 
     static final Comparator<CellKey> CELL_ORDER = Comparator.comparing(CellKey::model)
-            .thenComparing(k -> !ResultRow.BASELINE_STRATEGY.equals(k.strategy()))
+            .thenComparing(k -> !Baseline.STRATEGY.equals(k.strategy()))
             .thenComparing(CellKey::stage, Comparator.reverseOrder())
             .thenComparingInt(CellKey::drop)
             .thenComparing(CellKey::strategy);
 
-    public List<ResultRow> rows() {
+    public List<ReportRow> rows() {
         return rows;
     }
 
     /** Model ids with at least one row, sorted. */
     public List<String> models() {
-        return rows.stream().map(ResultRow::modelId).distinct().sorted().toList();
+        return rows.stream().map(ReportRow::modelId).distinct().sorted().toList();
     }
 
     /** Rows whose status is not {@code ok}; they are listed in the report and never averaged. */
-    public List<ResultRow> failed() {
-        return rows.stream().filter(r -> !"ok".equals(r.status())).toList();
+    public List<ReportRow> failed() {
+        return rows.stream().filter(r -> !r.ok()).toList();
     }
 
     /** "model / task" pairs that have pruned results but no usable baseline row to compare them with. */
     public List<String> missingBaselines() {
         Set<String> missing = new TreeSet<>();
-        for (ResultRow r : rows) {
+        for (ReportRow r : rows) {
             if (!r.baseline() && r.usable() && taskScores(CellKey.baseline(r.modelId())).get(r.task()) == null) {
                 missing.add(r.modelId() + " / " + r.task());
             }
@@ -142,7 +144,7 @@ public final class Report {
 
     /** Seed-averaged headline per task of one cell; the baseline is {@code strategy none, drop 0}. */
     public Map<String, SeedMean> taskScores(String model, String stage, String strategy, int drop) {
-        return taskScores(ResultRow.BASELINE_STRATEGY.equals(strategy) && drop == 0 ? CellKey.baseline(model)
+        return taskScores(Baseline.STRATEGY.equals(strategy) && drop == 0 ? CellKey.baseline(model)
                 : new CellKey(model, stage, strategy, drop));
     }
 
@@ -152,7 +154,7 @@ public final class Report {
 
     /** Depth L of the model's checkpoint (failed rows may not know it). */
     public int depth(String model) {
-        return rows.stream().filter(r -> r.modelId().equals(model)).mapToInt(ResultRow::pretrainedDepth).max().orElse(0);
+        return rows.stream().filter(r -> r.modelId().equals(model)).mapToInt(ReportRow::pretrainedDepth).max().orElse(0);
     }
 
     /**
@@ -166,9 +168,9 @@ public final class Report {
                 compared.add(key);
             }
         }
-        if (ResultRow.FINETUNED.equals(stage)) {
+        if (DropStage.FINETUNED.id().equals(stage)) {
             for (CellKey key : List.copyOf(compared)) {
-                CellKey before = new CellKey(model, ResultRow.PRETRAINED, key.strategy(), key.drop());
+                CellKey before = new CellKey(model, DropStage.PRETRAINED.id(), key.strategy(), key.drop());
                 if (scores.containsKey(before)) {
                     compared.add(before);
                 }
@@ -222,7 +224,7 @@ public final class Report {
     }
 
     private static boolean isBaseline(CellKey key) {
-        return ResultRow.BASELINE_STRATEGY.equals(key.strategy()) && key.drop() == 0;
+        return Baseline.STRATEGY.equals(key.strategy()) && key.drop() == 0;
     }
 
     private double average(CellKey key, List<String> tasks) {
@@ -246,7 +248,7 @@ public final class Report {
             Map<String, SeedMean> base = taskScores(CellKey.baseline(model));
             Map<Integer, Map<String, SeedMean>> topByDrop = new TreeMap<>();
             scores.forEach((k, v) -> {
-                if (k.model().equals(model) && k.stage().equals(ResultRow.PRETRAINED) && TOP.equals(k.strategy())) {
+                if (k.model().equals(model) && k.stage().equals(DropStage.PRETRAINED.id()) && TOP.equals(k.strategy())) {
                     topByDrop.put(k.drop(), v);
                 }
             });
@@ -282,33 +284,33 @@ public final class Report {
     public List<Cost> cost() {
         List<Cost> out = new ArrayList<>();
         for (String model : models()) {
-            List<ResultRow> measured = rows.stream()
-                    .filter(r -> r.modelId().equals(model) && "ok".equals(r.status())
-                            && (r.baseline() || ResultRow.PRETRAINED.equals(r.dropStage())))
+            List<ReportRow> measured = rows.stream()
+                    .filter(r -> r.modelId().equals(model) && r.ok()
+                            && (r.baseline() || DropStage.PRETRAINED.id().equals(r.dropStage())))
                     .toList();
-            Map<String, List<ResultRow>> baseByTask = measured.stream().filter(ResultRow::baseline)
-                    .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
-            Map<Integer, List<ResultRow>> byDrop = measured.stream()
-                    .collect(Collectors.groupingBy(ResultRow::drop, TreeMap::new, Collectors.toList()));
-            for (Map.Entry<Integer, List<ResultRow>> e : byDrop.entrySet()) {
-                Map<String, List<ResultRow>> byTask = e.getValue().stream()
-                        .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
+            Map<String, List<ReportRow>> baseByTask = measured.stream().filter(ReportRow::baseline)
+                    .collect(Collectors.groupingBy(ReportRow::task, TreeMap::new, Collectors.toList()));
+            Map<Integer, List<ReportRow>> byDrop = measured.stream()
+                    .collect(Collectors.groupingBy(ReportRow::drop, TreeMap::new, Collectors.toList()));
+            for (Map.Entry<Integer, List<ReportRow>> e : byDrop.entrySet()) {
+                Map<String, List<ReportRow>> byTask = e.getValue().stream()
+                        .collect(Collectors.groupingBy(ReportRow::task, TreeMap::new, Collectors.toList()));
                 byTask.keySet().retainAll(baseByTask.keySet());
                 out.add(new Cost(model, e.getKey(), byTask.size(),
-                        mean(e.getValue(), ResultRow::paramsTotal),
-                        changePercent(byTask, baseByTask, ResultRow::paramsTotal),
-                        changePercent(byTask, baseByTask, ResultRow::finetuneSeconds),
-                        changePercent(byTask, baseByTask, ResultRow::evalSeconds)));
+                        mean(e.getValue(), ReportRow::paramsTotal),
+                        changePercent(byTask, baseByTask, ReportRow::paramsTotal),
+                        changePercent(byTask, baseByTask, ReportRow::finetuneSeconds),
+                        changePercent(byTask, baseByTask, ReportRow::evalSeconds)));
             }
         }
         return out;
     }
 
-    private static double changePercent(Map<String, List<ResultRow>> cell, Map<String, List<ResultRow>> base,
-            ToDoubleFunction<ResultRow> measure) {
+    private static double changePercent(Map<String, List<ReportRow>> cell, Map<String, List<ReportRow>> base,
+            ToDoubleFunction<ReportRow> measure) {
         double sum = 0;
         int n = 0;
-        for (Map.Entry<String, List<ResultRow>> e : cell.entrySet()) {
+        for (Map.Entry<String, List<ReportRow>> e : cell.entrySet()) {
             double ratio = mean(e.getValue(), measure) / mean(base.get(e.getKey()), measure);
             if (Double.isFinite(ratio)) {
                 sum += ratio;
@@ -318,7 +320,7 @@ public final class Report {
         return n == 0 ? Double.NaN : (sum / n - 1) * 100;
     }
 
-    private static double mean(List<ResultRow> rows, ToDoubleFunction<ResultRow> measure) {
+    private static double mean(List<ReportRow> rows, ToDoubleFunction<ReportRow> measure) {
         return rows.stream().mapToDouble(measure).filter(Double::isFinite).average().orElse(Double.NaN);
     }
 
@@ -326,8 +328,8 @@ public final class Report {
     public List<LayerScores> layerScores() {
         Map<List<String>, List<List<Double>>> groups = new TreeMap<>(
                 Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
-        for (ResultRow r : rows) {
-            if ("ok".equals(r.status()) && !r.layerScores().isEmpty()) {
+        for (ReportRow r : rows) {
+            if (r.ok() && !r.layerScores().isEmpty()) {
                 groups.computeIfAbsent(List.of(r.modelId(), r.task()), k -> new ArrayList<>()).add(r.layerScores());
             }
         }
@@ -357,12 +359,12 @@ public final class Report {
     /** Every table of the report, in reading order. */
     public List<Table> tables() {
         List<Table> tables = new ArrayList<>();
-        tables.add(strategyTables(ResultRow.PRETRAINED, "strategy-by-k",
+        tables.add(strategyTables(DropStage.PRETRAINED.id(), "strategy-by-k",
                 "Average GLUE score by strategy and number of dropped layers K (paper Table 2)"));
         tables.add(taskWise());
         tables.add(layersNeededTable());
         tables.add(costTable());
-        tables.add(strategyTables(ResultRow.FINETUNED, "drop-after-finetune",
+        tables.add(strategyTables(DropStage.FINETUNED.id(), "drop-after-finetune",
                 "Dropping layers after fine-tuning vs. before (paper §6.4)"));
         tables.add(layerScoresTable());
         tables.add(PaperCheck.of(this).table());
@@ -376,7 +378,7 @@ public final class Report {
                 + "Δ is the difference to the unpruned baseline (strategy none, K = 0) over the same tasks.");
         List<List<Object>> body = new ArrayList<>();
         for (String model : models()) {
-            boolean baselineOnly = ResultRow.PRETRAINED.equals(stage) && scores.containsKey(CellKey.baseline(model));
+            boolean baselineOnly = DropStage.PRETRAINED.id().equals(stage) && scores.containsKey(CellKey.baseline(model));
             if (!stages(model).contains(stage) && !baselineOnly) {
                 continue;
             }
@@ -388,7 +390,7 @@ public final class Report {
             if (Double.isNaN(t.baseline())) {
                 notes.add(model + ": MISSING BASELINE (no usable strategy none, K = 0 row): Δ cannot be computed.");
             } else {
-                body.add(new ArrayList<>(List.of(model, "none (baseline)", ResultRow.PRETRAINED, 0, depth, t.baseline(),
+                body.add(new ArrayList<>(List.of(model, "none (baseline)", DropStage.PRETRAINED.id(), 0, depth, t.baseline(),
                         0.0, false)));
             }
             for (StrategyScore s : t.scores()) {
@@ -401,7 +403,7 @@ public final class Report {
             }
         }
         if (body.isEmpty()) {
-            notes.add(ResultRow.FINETUNED.equals(stage) ? "No cell dropped layers after fine-tuning (drop_stage = finetuned)."
+            notes.add(DropStage.FINETUNED.id().equals(stage) ? "No cell dropped layers after fine-tuning (drop_stage = finetuned)."
                     : "No usable rows.");
         }
         return new Table(id, title, notes,
@@ -498,7 +500,7 @@ public final class Report {
 
     private Table failedTable() {
         List<List<Object>> body = new ArrayList<>();
-        for (ResultRow r : failed()) {
+        for (ReportRow r : failed()) {
             body.add(new ArrayList<>(List.of(r.cellId() == null ? "" : r.cellId(), r.modelId(), r.task(), r.strategy(),
                     r.dropStage(), r.drop(), r.seed(), r.failureReason())));
         }

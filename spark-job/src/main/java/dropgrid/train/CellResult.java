@@ -1,5 +1,6 @@
 package dropgrid.train;
 
+import dropgrid.vocabulary.Status;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
  * a reason, and whatever was known before it failed (NaN for unknown numbers).
  *
  * @param cell the cell that ran
- * @param status {@link #OK} or {@link #FAILED}
+ * @param status ok, or failed with a reason
  * @param failureReason exception class and message for a failed cell, else empty
  * @param pretrainedDepth number of layers in the checkpoint (L)
  * @param keptLayers original (0-based, bottom-up) indices of the layers kept
@@ -38,7 +39,7 @@ import java.util.Map;
  */
 public record CellResult(
         Cell cell,
-        String status,
+        Status status,
         String failureReason,
         int pretrainedDepth,
         List<Integer> keptLayers,
@@ -63,9 +64,6 @@ public record CellResult(
         Instant finishedAt)
         implements Serializable {
 
-    public static final String OK = "ok";
-    public static final String FAILED = "failed";
-
     public CellResult {
         keptLayers = List.copyOf(keptLayers);
         layerScores = List.copyOf(layerScores);
@@ -74,13 +72,13 @@ public record CellResult(
     }
 
     public boolean ok() {
-        return OK.equals(status);
+        return status == Status.OK;
     }
 
     /** A failed row for a cell that threw before producing numbers; the grid records it and goes on. */
     public static CellResult failed(Cell cell, Throwable error, String device, String host, Instant startedAt) {
         String reason = error.getClass().getName() + ": " + error.getMessage();
-        return new CellResult(cell, FAILED, reason, 0, List.of(), List.of(), Map.of(), Double.NaN, 0, 0, 0, 0, 0,
+        return new CellResult(cell, Status.FAILED, reason, 0, List.of(), List.of(), Map.of(), Double.NaN, 0, 0, 0, 0, 0,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, device, host, startedAt,
                 Instant.now());
     }

@@ -9,14 +9,18 @@ import dropgrid.drop.Selection;
 import dropgrid.drop.SimilaritySource;
 import dropgrid.drop.Strategies;
 import dropgrid.glue.Example;
-import dropgrid.glue.GlueTask;
 import dropgrid.glue.GlueData;
+import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
 import dropgrid.glue.TaskScore;
 import dropgrid.model.PretrainedModels;
 import dropgrid.model.SequenceClassifier;
+import dropgrid.storage.Location;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -33,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one grid cell end to end: read the task, choose the kept layers, build the (smaller) model from
  * the pre-trained checkpoint, fine-tune, score the dev set(s), and fill every field of the result row.
- * A two-stage cell ({@link Cell.DropStage#FINETUNED}) fine-tunes the full model first, chooses the
+ * A two-stage cell ({@link DropStage#FINETUNED}) fine-tunes the full model first, chooses the
  * layers on the fine-tuned model, builds the smaller model from the fine-tuned weights (head included)
  * and fine-tunes again.
  *
@@ -42,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FineTuneCellRunner implements CellRunner {
 
-    /** The strategy name of the unpruned baseline (K = 0), which needs no strategy. */
-    public static final String NO_STRATEGY = "none";
     /** A strategy name for hand-picked layers, given in option {@link #EXPLICIT_LAYERS_OPTION} ("0,1,2"). */
     public static final String EXPLICIT_STRATEGY = "explicit";
     public static final String EXPLICIT_LAYERS_OPTION = "layers";
@@ -106,7 +108,7 @@ public final class FineTuneCellRunner implements CellRunner {
         Collator collator = Collator.of(tokenizer, hp.dynamicPadding(), hp.maxSeqLength());
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
+            Stages stages = cell.stage() == DropStage.PRETRAINED
                     ? dropThenFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator,
                             manager)
                     : fineTuneDropFineTune(cell, checkpoint, depth, task, trainExamples, train, tokenizer, collator,
@@ -138,7 +140,7 @@ public final class FineTuneCellRunner implements CellRunner {
                 tokens += run.realTokens();
                 trainSeconds += run.seconds();
             }
-            return new CellResult(cell, CellResult.OK, "", depth, model.keptLayers(),
+            return new CellResult(cell, Status.OK, "", depth, model.keptLayers(),
                     stages.selection().layerScores(), score.metrics(), score.headline(),
                     parameterCount(model.classifier()), encoderParameterCount(model.classifier()),
                     train.size(), steps, evalExamples, trainSeconds, evalSeconds, stages.selectSeconds(),
@@ -215,7 +217,7 @@ public final class FineTuneCellRunner implements CellRunner {
     }
 
     static Selection select(Cell cell, int depth, SimilaritySource source) {
-        if (NO_STRATEGY.equals(cell.strategy())) {
+        if (Baseline.STRATEGY.equals(cell.strategy())) {
             if (cell.drop() != 0) {
                 throw new IllegalArgumentException("strategy 'none' keeps every layer, so drop must be 0, got "
                         + cell.drop());
@@ -274,7 +276,7 @@ public final class FineTuneCellRunner implements CellRunner {
 
     /** Select time counts only for data-dependent strategies; static ones are free by definition. */
     private static double seconds(long start, Cell cell) {
-        boolean measured = !NO_STRATEGY.equals(cell.strategy()) && !EXPLICIT_STRATEGY.equals(cell.strategy())
+        boolean measured = !Baseline.STRATEGY.equals(cell.strategy()) && !EXPLICIT_STRATEGY.equals(cell.strategy())
                 && Strategies.isDataDependent(cell.strategy());
         return measured ? (System.nanoTime() - start) / 1e9 : 0.0;
     }
@@ -360,11 +362,12 @@ public final class FineTuneCellRunner implements CellRunner {
     }
 
     private static Path localGlueDir(String glueDir) {
-        if (glueDir.contains("://")) {
+        Location location = Location.of(glueDir);
+        if (location.isRemote()) {
             throw new IllegalArgumentException("glue_dir '" + glueDir + "' is not a local directory; the cell runner"
                     + " reads GLUE from local disk (stage remote data to the executor first)");
         }
-        return Path.of(glueDir);
+        return location.path();
     }
 
     private static String hostName() {

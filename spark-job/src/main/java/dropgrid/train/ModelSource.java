@@ -2,6 +2,7 @@ package dropgrid.train;
 
 import dropgrid.model.EasyBert;
 import dropgrid.model.ModelCache;
+import dropgrid.storage.Location;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ public final class ModelSource {
      * @throws IllegalArgumentException when it is neither a directory nor a known, fetchable model name
      */
     public static Path resolve(String source) {
-        if (source.contains("://")) {
+        if (Location.of(source).isRemote()) {
             throw new IllegalArgumentException("model source '" + source + "' is remote; the cell runner loads"
                     + " models from a local directory or a fetch-model name (stage it to the executor first)");
         }

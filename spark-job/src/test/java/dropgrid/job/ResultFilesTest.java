@@ -9,6 +9,8 @@ import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,12 +28,12 @@ class ResultFilesTest {
     @TempDir Path dir;
 
     static Cell cell(String strategy, int k, long seed) {
-        return new Cell("r", "m", Architecture.BERT, "/models/m", "RTE", "/glue", strategy, k, Cell.DropStage.PRETRAINED,
+        return new Cell("r", "m", Architecture.BERT, "/models/m", "RTE", "/glue", strategy, k, DropStage.PRETRAINED,
                 Map.of(), seed, Hyperparameters.paper(), Limits.NONE, 1, false);
     }
 
     static CellResult ok(Cell cell, double accuracy, Instant finished) {
-        return new CellResult(cell, CellResult.OK, "", 4, List.of(0, 1), List.of(0.5, 0.25), Map.of("accuracy", accuracy),
+        return new CellResult(cell, Status.OK, "", 4, List.of(0, 1), List.of(0.5, 0.25), Map.of("accuracy", accuracy),
                 Double.NaN, 10, 8, 100, 25, 50, 1.0, 0.5, 0.0, 10.0, 100.0, 1, 2, "cpu()", "h", finished.minusSeconds(5),
                 finished);
     }

@@ -3,6 +3,7 @@ package dropgrid.job;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.CellRunner;
+import dropgrid.vocabulary.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -44,7 +45,7 @@ public class ScoringFakeRunner implements CellRunner {
                 : Map.of("accuracy", accuracy);
         int train = cell.limits().maxTrainExamples() > 0 ? Math.min(trainRows, cell.limits().maxTrainExamples()) : trainRows;
         String device = cell.useGpu() ? "gpu(" + (cell.gpu() == null ? 0 : cell.gpu()) + ")" : "cpu()";
-        return new CellResult(cell, CellResult.OK, "", depth, kept, List.of(), metrics, Double.NaN,
+        return new CellResult(cell, Status.OK, "", depth, kept, List.of(), metrics, Double.NaN,
                 1000L * kept.size() + 7, 1000L * kept.size(), train, train / 4, 8, 1.5, 0.25, 0.0, 123.0, 32.0,
                 1L << 20, 1L << 26, device, host(), start, Instant.now());
     }
