@@ -102,7 +102,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
             for (int v = 0; v < 2; v++) {
                 double[] sorted = times[v].clone();
                 Arrays.sort(sorted);
-                runs.add(new Run(variants.get(v).keptLayers(), variants.get(v).paramsTotal(), build[v],
+                runs.add(new Run(variants.get(v).keptLayers(), variants.get(v).params().total(), build[v],
                         sorted[repeats / 2], sorted[0], times[v]));
             }
             return new Result(model.toString(), checkpoint.architecture().id(), checkpoint.depth(), batch, tokens,

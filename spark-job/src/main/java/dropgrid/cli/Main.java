@@ -1,5 +1,6 @@
 package dropgrid.cli;
 
+import dropgrid.engine.NativeLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             FetchGlueCommand.class,
             EncodeCommand.class,
             BenchCommand.class,
+            DoctorCommand.class,
             SelectCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -30,6 +32,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NativeLoader.install();
         System.exit(commandLine().execute(args));
     }
 

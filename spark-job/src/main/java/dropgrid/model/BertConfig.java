@@ -2,8 +2,8 @@ package dropgrid.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * BERT's hyper-parameters, named as in Hugging Face's {@code config.json} and Google's {@code
@@ -38,7 +38,8 @@ public record BertConfig(
         int typeVocabSize,
         double layerNormEps,
         double initializerRange,
-        double classifierDropout) {
+        double classifierDropout)
+        implements ModelConfig {
 
     public BertConfig {
         positive("vocab_size", vocabSize);
@@ -78,48 +79,50 @@ public record BertConfig(
         return hiddenSize / numAttentionHeads;
     }
 
+    @Override
+    public Architecture architecture() {
+        return Architecture.BERT;
+    }
+
+    @Override
+    public int depth() {
+        return numHiddenLayers;
+    }
+
     /** The same model with every dropout rate (hidden, attention, classifier) set to {@code p}. */
+    @Override
     public BertConfig withDropout(double p) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 hiddenAct, p, p, maxPositionEmbeddings, typeVocabSize, layerNormEps, initializerRange, p);
     }
 
+    @Override
+    public Bert.BertForSequenceClassification classifier(List<Integer> keptLayers, int numOutputs) {
+        return new Bert.BertForSequenceClassification(this, keptLayers, numOutputs);
+    }
+
     /** Reads HF {@code config.json} or Google {@code bert_config.json}; errors name the file and key. */
     public static BertConfig read(Path file) {
-        JsonNode json;
-        try {
-            json = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not readable JSON: " + e.getMessage(), e);
-        }
-        if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a JSON object");
-        }
-        try {
-            return fromJson(json);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        return ConfigJson.read(file, BertConfig::fromJson);
     }
 
     /** The config from a parsed {@code config.json} object; keys BERT does not use are ignored. */
     public static BertConfig fromJson(JsonNode json) {
-        double hiddenDropout = number(json, "hidden_dropout_prob", null);
-        JsonNode classifier = json.get("classifier_dropout");
+        double hiddenDropout = ConfigJson.number(json, "hidden_dropout_prob", null);
         return new BertConfig(
-                integer(json, "vocab_size"),
-                integer(json, "hidden_size"),
-                integer(json, "num_hidden_layers"),
-                integer(json, "num_attention_heads"),
-                integer(json, "intermediate_size"),
-                json.hasNonNull("hidden_act") ? json.get("hidden_act").asText() : "gelu",
+                ConfigJson.integer(json, "vocab_size"),
+                ConfigJson.integer(json, "hidden_size"),
+                ConfigJson.integer(json, "num_hidden_layers"),
+                ConfigJson.integer(json, "num_attention_heads"),
+                ConfigJson.integer(json, "intermediate_size"),
+                ConfigJson.text(json, "hidden_act", "gelu"),
                 hiddenDropout,
-                number(json, "attention_probs_dropout_prob", null),
-                integer(json, "max_position_embeddings"),
-                integer(json, "type_vocab_size"),
-                number(json, "layer_norm_eps", 1e-12),
-                number(json, "initializer_range", 0.02),
-                classifier == null || classifier.isNull() ? hiddenDropout : number(json, "classifier_dropout", null));
+                ConfigJson.number(json, "attention_probs_dropout_prob", null),
+                ConfigJson.integer(json, "max_position_embeddings"),
+                ConfigJson.integer(json, "type_vocab_size"),
+                ConfigJson.number(json, "layer_norm_eps", 1e-12),
+                ConfigJson.number(json, "initializer_range", 0.02),
+                ConfigJson.number(json, "classifier_dropout", hiddenDropout));
     }
 
     /** The config as HF writes it ({@code model_type} bert), for directories we create. */
@@ -138,33 +141,6 @@ public record BertConfig(
                 .put("type_vocab_size", typeVocabSize)
                 .put("layer_norm_eps", layerNormEps)
                 .put("initializer_range", initializerRange);
-    }
-
-    /** A required integer key; shared by the other architectures' configs. */
-    static int integer(JsonNode json, String key) {
-        JsonNode v = json.get(key);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("missing key '" + key + "'");
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("key '" + key + "' must be an integer, got " + v);
-        }
-        return v.intValue();
-    }
-
-    /** A number key, {@code fallback} when absent (null: required). */
-    static double number(JsonNode json, String key, Double fallback) {
-        JsonNode v = json.get(key);
-        if (v == null || v.isNull()) {
-            if (fallback == null) {
-                throw new IllegalArgumentException("missing key '" + key + "'");
-            }
-            return fallback;
-        }
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("key '" + key + "' must be a number, got " + v);
-        }
-        return v.doubleValue();
     }
 
     private static void positive(String key, int value) {

@@ -51,7 +51,9 @@ public final class DistilBert {
             HiddenActivation activation,
             float dropout,
             float attentionDropout,
-            float seqClassifDropout) {
+            float seqClassifDropout,
+            double initializerRange)
+            implements ModelConfig {
 
         public DistilBertConfig {
             if (dim % nHeads != 0) {
@@ -71,40 +73,55 @@ public final class DistilBert {
          */
         public static DistilBertConfig fromJson(JsonNode json) {
             return new DistilBertConfig(
-                    BertConfig.integer(json, "vocab_size"),
-                    BertConfig.integer(json, "max_position_embeddings"),
-                    BertConfig.integer(json, "n_layers"),
-                    BertConfig.integer(json, "n_heads"),
-                    BertConfig.integer(json, "dim"),
-                    BertConfig.integer(json, "hidden_dim"),
-                    HiddenActivation.parse("activation",
-                            json.hasNonNull("activation") ? json.get("activation").asText() : "gelu"),
-                    (float) BertConfig.number(json, "dropout", 0.1),
-                    (float) BertConfig.number(json, "attention_dropout", 0.1),
-                    (float) BertConfig.number(json, "seq_classif_dropout", 0.2));
+                    ConfigJson.integer(json, "vocab_size"),
+                    ConfigJson.integer(json, "max_position_embeddings"),
+                    ConfigJson.integer(json, "n_layers"),
+                    ConfigJson.integer(json, "n_heads"),
+                    ConfigJson.integer(json, "dim"),
+                    ConfigJson.integer(json, "hidden_dim"),
+                    HiddenActivation.parse("activation", ConfigJson.text(json, "activation", "gelu")),
+                    (float) ConfigJson.number(json, "dropout", 0.1),
+                    (float) ConfigJson.number(json, "attention_dropout", 0.1),
+                    (float) ConfigJson.number(json, "seq_classif_dropout", 0.2),
+                    ConfigJson.number(json, "initializer_range", 0.02));
         }
 
-        /** The same model with every dropout probability replaced, as fine-tuning recipes set it. */
+        @Override
+        public Architecture architecture() {
+            return Architecture.DISTILBERT;
+        }
+
+        @Override
+        public int depth() {
+            return nLayers;
+        }
+
+        @Override
         public DistilBertConfig withDropout(double rate) {
             float p = (float) rate;
             return new DistilBertConfig(vocabSize, maxPositionEmbeddings, nLayers, nHeads, dim, hiddenDim,
-                    activation, p, p, p);
+                    activation, p, p, p, initializerRange);
+        }
+
+        @Override
+        public DistilBertForSequenceClassification classifier(List<Integer> keptLayers, int numOutputs) {
+            return new DistilBertForSequenceClassification(this, keptLayers, numOutputs);
         }
     }
 
     /** {@code embeddings}: word + learned absolute position, LayerNorm, dropout. */
     static final class Embeddings extends AbstractBlock {
         private final DistilBertConfig config;
-        final Bert.Lookup wordEmbeddings;
-        final Bert.Lookup positionEmbeddings;
+        final EmbeddingLookup wordEmbeddings;
+        final EmbeddingLookup positionEmbeddings;
         final LayerNorm layerNorm;
 
         Embeddings(DistilBertConfig config) {
             this.config = config;
             this.wordEmbeddings = addChildBlock("word_embeddings",
-                    new Bert.Lookup(config.vocabSize(), config.dim()));
+                    new EmbeddingLookup(config.vocabSize(), config.dim()));
             this.positionEmbeddings = addChildBlock("position_embeddings",
-                    new Bert.Lookup(config.maxPositionEmbeddings(), config.dim()));
+                    new EmbeddingLookup(config.maxPositionEmbeddings(), config.dim()));
             this.layerNorm = addChildBlock("LayerNorm", layerNorm());
         }
 
@@ -175,8 +192,8 @@ public final class DistilBert {
             NDArray q = qLin.forward(ps, new NDList(x), training).head();
             NDArray k = kLin.forward(ps, new NDList(x), training).head();
             NDArray v = vLin.forward(ps, new NDList(x), training).head();
-            NDArray attended = Bert.SelfAttention.attend(q, k, v, inputs.get(1), config.nHeads(),
-                    probabilities -> Dropout.dropout(probabilities, config.attentionDropout(), training).head());
+            NDArray attended = ScaledDotProductAttention.attend(q, k, v, inputs.get(1), config.nHeads(),
+                    config.attentionDropout(), training);
             return outLin.forward(ps, new NDList(attended), training);
         }
     }
@@ -263,25 +280,16 @@ public final class DistilBert {
         /** {@code keptLayers}: original indices, ascending; only those layers are materialised. */
         public DistilBertModel(DistilBertConfig config, List<Integer> keptLayers) {
             this.config = config;
-            this.keptLayers = Bert.checkKept(keptLayers, config.nLayers());
+            this.keptLayers = Encoder.checkKeptLayers(keptLayers, config.nLayers());
             this.embeddings = addChildBlock("embeddings", new Embeddings(config));
             for (int original : this.keptLayers) {
                 layers.add(addChildBlock("transformer.layer." + original, new TransformerBlock(config)));
             }
         }
 
+        @Override
         public DistilBertConfig config() {
             return config;
-        }
-
-        @Override
-        public Architecture architecture() {
-            return Architecture.DISTILBERT;
-        }
-
-        @Override
-        public int pretrainedDepth() {
-            return config.nLayers();
         }
 
         @Override
@@ -313,10 +321,10 @@ public final class DistilBert {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            Bert.checkShapes(inputs);
-            Bert.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+            EncoderInputs.checkShapes(inputs);
+            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
             NDArray x = embeddings.forward(ps, new NDList(inputs.get(0)), training).head();
-            NDArray mask = Bert.additiveMask(inputs.get(2), x.getDataType());
+            NDArray mask = EncoderInputs.additiveMask(inputs.get(2), x.getDataType());
             NDList states = new NDList(x);
             for (TransformerBlock layer : layers) {
                 x = layer.forward(ps, new NDList(x, mask), training).head();
@@ -338,27 +346,29 @@ public final class DistilBert {
         final Linear preClassifier;
         final Linear classifier;
 
-        public DistilBertForSequenceClassification(DistilBertModel distilbert, int numOutputs) {
-            if (numOutputs < 1) {
-                throw new IllegalArgumentException("numOutputs (" + numOutputs + ") must be >= 1");
-            }
-            this.config = distilbert.config();
-            this.numOutputs = numOutputs;
-            this.distilbert = addChildBlock("distilbert", distilbert);
+        public DistilBertForSequenceClassification(DistilBertConfig config, List<Integer> keptLayers,
+                int numOutputs) {
+            this.config = config;
+            this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
+            this.distilbert = addChildBlock("distilbert", new DistilBertModel(config, keptLayers));
             this.preClassifier = addChildBlock("pre_classifier", Linear.builder().setUnits(config.dim()).build());
             this.classifier = addChildBlock("classifier", Linear.builder().setUnits(numOutputs).build());
-            // HF's initializer_range (0.02 in the released checkpoints) for what the checkpoint lacks: the head
-            setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+            setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
         }
 
         @Override
-        public Encoder encoder() {
+        public DistilBertModel encoder() {
             return distilbert;
         }
 
         @Override
         public int numOutputs() {
             return numOutputs;
+        }
+
+        @Override
+        public boolean loadWeights(Weights weights) {
+            return HfParameters.loadByKey(this, weights, "distilbert.", List.of("pre_classifier.", "classifier."));
         }
 
         @Override

@@ -36,7 +36,7 @@ public final class Roberta {
      *
      * @param padTokenId the padding id; positions start at {@code padTokenId + 1}
      */
-    public record RobertaConfig(BertConfig bert, int padTokenId) {
+    public record RobertaConfig(BertConfig bert, int padTokenId) implements ModelConfig {
 
         public RobertaConfig {
             if (padTokenId < 0 || padTokenId >= bert.maxPositionEmbeddings()) {
@@ -54,8 +54,29 @@ public final class Roberta {
             return new RobertaConfig(BertConfig.fromJson(json), pad.intValue());
         }
 
+        @Override
+        public Architecture architecture() {
+            return Architecture.ROBERTA;
+        }
+
+        @Override
+        public int depth() {
+            return bert.numHiddenLayers();
+        }
+
+        @Override
+        public int vocabSize() {
+            return bert.vocabSize();
+        }
+
+        @Override
         public RobertaConfig withDropout(double p) {
             return new RobertaConfig(bert.withDropout(p), padTokenId);
+        }
+
+        @Override
+        public RobertaForSequenceClassification classifier(List<Integer> keptLayers, int numOutputs) {
+            return new RobertaForSequenceClassification(this, keptLayers, numOutputs);
         }
     }
 
@@ -87,7 +108,7 @@ public final class Roberta {
         /** {@code keptLayers}: original indices, ascending; only those layers are materialised. */
         public RobertaModel(RobertaConfig config, List<Integer> keptLayers) {
             this.config = config;
-            this.keptLayers = Bert.checkKept(keptLayers, config.bert().numHiddenLayers());
+            this.keptLayers = Encoder.checkKeptLayers(keptLayers, config.depth());
             int pad = config.padTokenId();
             int maxPositions = config.bert().maxPositionEmbeddings();
             this.embeddings = addChildBlock("embeddings",
@@ -95,18 +116,9 @@ public final class Roberta {
             this.encoder = addChildBlock("encoder", new Bert.BertEncoder(config.bert(), this.keptLayers));
         }
 
+        @Override
         public RobertaConfig config() {
             return config;
-        }
-
-        @Override
-        public Architecture architecture() {
-            return Architecture.ROBERTA;
-        }
-
-        @Override
-        public int pretrainedDepth() {
-            return config.bert().numHiddenLayers();
         }
 
         @Override
@@ -123,11 +135,12 @@ public final class Roberta {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            Bert.checkShapes(inputs);
-            Bert.checkRange(inputs.get(0), "input_ids", config.bert().vocabSize(), "vocab_size");
-            Bert.checkRange(inputs.get(1), "token_type_ids", config.bert().typeVocabSize(), "type_vocab_size");
+            EncoderInputs.checkShapes(inputs);
+            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.bert().vocabSize(), "vocab_size");
+            EncoderInputs.checkRange(inputs.get(1), "token_type_ids", config.bert().typeVocabSize(), "type_vocab_size");
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, new NDList(x, Bert.additiveMask(inputs.get(2), x.getDataType())), training);
+            return encoder.forward(ps, new NDList(x, EncoderInputs.additiveMask(inputs.get(2), x.getDataType())),
+                    training);
         }
 
         @Override
@@ -191,10 +204,7 @@ public final class Roberta {
         final ClassificationHead classifier;
 
         public RobertaForSequenceClassification(RobertaConfig config, List<Integer> keptLayers, int numOutputs) {
-            if (numOutputs < 1) {
-                throw new IllegalArgumentException("numOutputs (" + numOutputs + ") must be >= 1");
-            }
-            this.numOutputs = numOutputs;
+            this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
             this.roberta = addChildBlock("roberta", new RobertaModel(config, keptLayers));
             this.classifier = addChildBlock("classifier", new ClassificationHead(config.bert(), numOutputs));
         }
@@ -207,6 +217,11 @@ public final class Roberta {
         @Override
         public int numOutputs() {
             return numOutputs;
+        }
+
+        @Override
+        public boolean loadWeights(Weights weights) {
+            return HfParameters.loadByKey(this, weights, "roberta.", List.of("classifier."));
         }
 
         @Override

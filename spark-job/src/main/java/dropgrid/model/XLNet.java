@@ -61,7 +61,9 @@ public final class XLNet {
             float layerNormEps,
             float dropout,
             int clampLen,
-            float summaryLastDropout) {
+            float summaryLastDropout,
+            double initializerRange)
+            implements ModelConfig {
 
         public XLNetConfig {
             if (dModel % nHead != 0 || dHead != dModel / nHead) {
@@ -86,24 +88,24 @@ public final class XLNet {
             require(json, "summary_use_proj", "true", "the summary projection is part of the head");
             require(json, "summary_activation", "tanh", "the summary activation is tanh");
             require(json, "summary_proj_to_labels", "false", "logits_proj maps d_model to the labels");
-            if (BertConfig.number(json, "summary_first_dropout", 0.0) != 0.0) {
+            if (ConfigJson.number(json, "summary_first_dropout", 0.0) != 0.0) {
                 throw new IllegalArgumentException("summary_first_dropout must be 0 (XLNet's own value)");
             }
-            int dModel = BertConfig.integer(json, "d_model");
-            int nHead = BertConfig.integer(json, "n_head");
+            int dModel = ConfigJson.integer(json, "d_model");
+            int nHead = ConfigJson.integer(json, "n_head");
             return new XLNetConfig(
-                    BertConfig.integer(json, "vocab_size"),
+                    ConfigJson.integer(json, "vocab_size"),
                     dModel,
-                    BertConfig.integer(json, "n_layer"),
+                    ConfigJson.integer(json, "n_layer"),
                     nHead,
-                    json.hasNonNull("d_head") ? BertConfig.integer(json, "d_head") : dModel / nHead,
-                    BertConfig.integer(json, "d_inner"),
-                    HiddenActivation.parse("ff_activation",
-                            json.hasNonNull("ff_activation") ? json.get("ff_activation").asText() : "gelu"),
-                    (float) BertConfig.number(json, "layer_norm_eps", 1e-12),
-                    (float) BertConfig.number(json, "dropout", 0.1),
-                    json.hasNonNull("clamp_len") ? BertConfig.integer(json, "clamp_len") : -1,
-                    (float) BertConfig.number(json, "summary_last_dropout", 0.1));
+                    ConfigJson.integer(json, "d_head", dModel / nHead),
+                    ConfigJson.integer(json, "d_inner"),
+                    HiddenActivation.parse("ff_activation", ConfigJson.text(json, "ff_activation", "gelu")),
+                    (float) ConfigJson.number(json, "layer_norm_eps", 1e-12),
+                    (float) ConfigJson.number(json, "dropout", 0.1),
+                    ConfigJson.integer(json, "clamp_len", -1),
+                    (float) ConfigJson.number(json, "summary_last_dropout", 0.1),
+                    ConfigJson.number(json, "initializer_range", 0.02));
         }
 
         /** An absent key means HF's default, which is the implemented value. */
@@ -115,11 +117,26 @@ public final class XLNet {
             }
         }
 
-        /** The same model with every dropout probability replaced, as fine-tuning recipes set it. */
+        @Override
+        public Architecture architecture() {
+            return Architecture.XLNET;
+        }
+
+        @Override
+        public int depth() {
+            return nLayer;
+        }
+
+        @Override
         public XLNetConfig withDropout(double rate) {
             float p = (float) rate;
             return new XLNetConfig(vocabSize, dModel, nLayer, nHead, dHead, dInner, ffActivation,
-                    layerNormEps, p, clampLen, p);
+                    layerNormEps, p, clampLen, p, initializerRange);
+        }
+
+        @Override
+        public XLNetForSequenceClassification classifier(List<Integer> keptLayers, int numOutputs) {
+            return new XLNetForSequenceClassification(this, keptLayers, numOutputs);
         }
     }
 
@@ -141,15 +158,15 @@ public final class XLNet {
             this.config = config;
             Shape projection = new Shape(config.dModel(), config.nHead(), config.dHead());
             Shape bias = new Shape(config.nHead(), config.dHead());
-            this.q = addParameter(xlnetParameter("q", projection));
-            this.k = addParameter(xlnetParameter("k", projection));
-            this.v = addParameter(xlnetParameter("v", projection));
-            this.o = addParameter(xlnetParameter("o", projection));
-            this.r = addParameter(xlnetParameter("r", projection));
-            this.rWBias = addParameter(xlnetParameter("r_w_bias", bias));
-            this.rRBias = addParameter(xlnetParameter("r_r_bias", bias));
-            this.rSBias = addParameter(xlnetParameter("r_s_bias", bias));
-            this.segEmbed = addParameter(xlnetParameter("seg_embed", new Shape(2, config.nHead(), config.dHead())));
+            this.q = addParameter(weight("q", projection));
+            this.k = addParameter(weight("k", projection));
+            this.v = addParameter(weight("v", projection));
+            this.o = addParameter(weight("o", projection));
+            this.r = addParameter(weight("r", projection));
+            this.rWBias = addParameter(weight("r_w_bias", bias));
+            this.rRBias = addParameter(weight("r_r_bias", bias));
+            this.rSBias = addParameter(weight("r_s_bias", bias));
+            this.segEmbed = addParameter(weight("seg_embed", new Shape(2, config.nHead(), config.dHead())));
             this.layerNorm = addChildBlock("layer_norm", layerNorm(config));
         }
 
@@ -330,31 +347,22 @@ public final class XLNet {
     public static final class XLNetModel extends AbstractBlock implements Encoder {
         private final XLNetConfig config;
         private final List<Integer> keptLayers;
-        final Bert.Lookup wordEmbedding;
+        final EmbeddingLookup wordEmbedding;
         final List<XLNetLayer> layers = new ArrayList<>();
 
         /** {@code keptLayers}: original indices, ascending; only those layers are materialised. */
         public XLNetModel(XLNetConfig config, List<Integer> keptLayers) {
             this.config = config;
-            this.keptLayers = Bert.checkKept(keptLayers, config.nLayer());
-            this.wordEmbedding = addChildBlock("word_embedding", new Bert.Lookup(config.vocabSize(), config.dModel()));
+            this.keptLayers = Encoder.checkKeptLayers(keptLayers, config.nLayer());
+            this.wordEmbedding = addChildBlock("word_embedding", new EmbeddingLookup(config.vocabSize(), config.dModel()));
             for (int original : this.keptLayers) {
                 layers.add(addChildBlock("layer." + original, new XLNetLayer(config)));
             }
         }
 
+        @Override
         public XLNetConfig config() {
             return config;
-        }
-
-        @Override
-        public Architecture architecture() {
-            return Architecture.XLNET;
-        }
-
-        @Override
-        public int pretrainedDepth() {
-            return config.nLayer();
         }
 
         @Override
@@ -390,8 +398,8 @@ public final class XLNet {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            Bert.checkShapes(inputs);
-            Bert.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+            EncoderInputs.checkShapes(inputs);
+            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
             NDArray inputIds = inputs.get(0);
             NDArray tokenTypeIds = inputs.get(1);
             NDArray attentionMask = inputs.get(2);
@@ -431,29 +439,31 @@ public final class XLNet {
         final Linear summary;
         final Linear logitsProj;
 
-        public XLNetForSequenceClassification(XLNetModel transformer, int numOutputs) {
-            if (numOutputs < 1) {
-                throw new IllegalArgumentException("numOutputs (" + numOutputs + ") must be >= 1");
-            }
-            this.config = transformer.config();
-            this.numOutputs = numOutputs;
-            this.transformer = addChildBlock("transformer", transformer);
+        public XLNetForSequenceClassification(XLNetConfig config, List<Integer> keptLayers, int numOutputs) {
+            this.config = config;
+            this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
+            this.transformer = addChildBlock("transformer", new XLNetModel(config, keptLayers));
             // HF nests it as sequence_summary.summary; the loader maps the name.
             this.summary = addChildBlock("sequence_summary.summary",
                     Linear.builder().setUnits(config.dModel()).build());
             this.logitsProj = addChildBlock("logits_proj", Linear.builder().setUnits(numOutputs).build());
-            // HF's initializer_range (0.02 in the released checkpoints) for what the checkpoint lacks: the head
-            setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+            setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
         }
 
         @Override
-        public Encoder encoder() {
+        public XLNetModel encoder() {
             return transformer;
         }
 
         @Override
         public int numOutputs() {
             return numOutputs;
+        }
+
+        @Override
+        public boolean loadWeights(Weights weights) {
+            return HfParameters.loadByKey(this, weights, "transformer.",
+                    List.of("sequence_summary.", "logits_proj."));
         }
 
         @Override
@@ -480,13 +490,9 @@ public final class XLNet {
         }
     }
 
-    private static Parameter xlnetParameter(String name, Shape shape) {
-        return Parameter.builder()
-                .setName(name)
-                .setType(Parameter.Type.WEIGHT)
-                .optInitializer(new NormalInitializer(0.02f))
-                .optShape(shape)
-                .build();
+    /** A raw tensor, HF's {@code nn.Parameter}; the classifier sets its initializer, the checkpoint its value. */
+    private static Parameter weight(String name, Shape shape) {
+        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape).build();
     }
 
     private static LayerNorm layerNorm(XLNetConfig config) {

@@ -14,7 +14,6 @@ import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
 import dropgrid.glue.TaskScore;
 import dropgrid.model.PretrainedModels;
-import dropgrid.model.SequenceClassifier;
 import dropgrid.storage.Location;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
@@ -142,7 +141,7 @@ public final class FineTuneCellRunner implements CellRunner {
             }
             return new CellResult(cell, Status.OK, "", depth, model.keptLayers(),
                     stages.selection().layerScores(), score.metrics(), score.headline(),
-                    parameterCount(model.classifier()), encoderParameterCount(model.classifier()),
+                    model.params().total(), model.params().encoder(),
                     train.size(), steps, evalExamples, trainSeconds, evalSeconds, stages.selectSeconds(),
                     tokens / trainSeconds, evalExamples / evalSeconds, MemoryProbe.peakHeapBytes(),
                     MemoryProbe.peakRssBytes(), device.toString(), host, started, Instant.now());
@@ -192,8 +191,7 @@ public final class FineTuneCellRunner implements CellRunner {
                     + " examples");
             first = FineTuner.fineTune(full.classifier(), firstStage, train, collator, hp, cell.limits().maxSteps(),
                     cell.seed(), progress(cell, "stage 1 "));
-            PretrainedModels.Checkpoint fineTuned = new PretrainedModels.Checkpoint(checkpoint.dir(),
-                    checkpoint.architecture(), depth, checkpoint.vocabSize(), checkpoint.config(),
+            PretrainedModels.Checkpoint fineTuned = checkpoint.withWeights(
                     FineTunedWeights.of(full.classifier(), "the model fine-tuned in stage 1 of cell " + cell.id()));
             long selectStart = System.nanoTime();
             selection = select(cell, depth,
@@ -329,32 +327,6 @@ public final class FineTuneCellRunner implements CellRunner {
                     : new EncodedExample(enc.ids(), enc.typeIds(), task.labelIndex(e.label()), Float.NaN));
         }
         return encoded;
-    }
-
-    /**
-     * Embeddings and kept layers, as the results schema defines {@code params_encoder}: the encoder's
-     * parameters without BERT's pooler, which only the classification head uses.
-     */
-    private static long encoderParameterCount(SequenceClassifier classifier) {
-        long n = 0;
-        for (var child : classifier.encoder().getChildren()) {
-            // DJL prefixes child names with their two-digit position ("03pooler").
-            if (!child.getKey().substring(2).equals("pooler")) {
-                n += parameterCount(child.getValue());
-            }
-        }
-        for (var p : classifier.encoder().getDirectParameters().values()) {
-            n += p.getArray().size();
-        }
-        return n;
-    }
-
-    private static long parameterCount(ai.djl.nn.Block block) {
-        long n = 0;
-        for (var p : block.getParameters()) {
-            n += p.getValue().getArray().size();
-        }
-        return n;
     }
 
     private static List<Integer> allLayers(int depth) {

@@ -3,7 +3,7 @@ package dropgrid.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import dropgrid.model.Bert;
+import dropgrid.model.HfParameters;
 import dropgrid.model.Weights;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +28,7 @@ public final class FineTunedWeights implements Weights {
 
     /** A view of {@code model}'s parameters; values are copied when read, so later training does not leak in. */
     public static FineTunedWeights of(Block model, String source) {
-        // Every architecture's blocks carry HF's attribute names, so Bert's walk names any of them.
-        return new FineTunedWeights(source, Bert.hfParameters(model));
+        return new FineTunedWeights(source, HfParameters.of(model));
     }
 
     @Override

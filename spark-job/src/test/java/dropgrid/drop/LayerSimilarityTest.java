@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dropgrid.model.Architecture;
 import dropgrid.model.Encoder;
+import dropgrid.model.ModelConfig;
 import dropgrid.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,11 @@ class LayerSimilarityTest {
         FixedStates(Architecture architecture) {
             super((byte) 1);
             this.architecture = architecture;
+        }
+
+        @Override
+        public ModelConfig config() {
+            throw new UnsupportedOperationException("a fixed-state encoder has no checkpoint");
         }
 
         @Override

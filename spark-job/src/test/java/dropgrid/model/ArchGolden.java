@@ -111,7 +111,7 @@ record ArchGolden(Map<String, Batch> batches, List<Case> cases) {
         try (NDManager manager = NDManager.newBaseManager()) {
             SequenceClassifier model =
                     PretrainedModels.load(directory(arch), List.of(1, 3), 3, 0.1, manager).classifier();
-            Map<String, Parameter> parameters = Bert.hfParameters(model);
+            Map<String, Parameter> parameters = HfParameters.of(model);
             parameters.values().forEach(p -> p.getArray().setRequiresGradient(true));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = model.forward(new ParameterStore(manager, false),

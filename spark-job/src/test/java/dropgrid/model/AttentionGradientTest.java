@@ -56,7 +56,7 @@ class AttentionGradientTest {
         Path dir = BertGoldenTest.GOLDEN.resolve(fixture);
         try (NDManager manager = NDManager.newBaseManager()) {
             SequenceClassifier model = PretrainedModels.load(dir, List.of(0, 1), 3, 0.0, manager).classifier();
-            Map<String, Parameter> byKey = Bert.hfParameters(model);
+            Map<String, Parameter> byKey = HfParameters.of(model);
             List<String> keys = new ArrayList<>(byKey.keySet());
             List<Parameter> parameters = keys.stream().map(byKey::get).toList();
             parameters.forEach(p -> p.getArray().setRequiresGradient(true));
@@ -105,7 +105,7 @@ class AttentionGradientTest {
                 a.setRequiresGradient(true);
             }
             try (GradientTape tape = GradientTape.record()) {
-                NDArray loss = Bert.SelfAttention.attend(q, k, v, mask, HEADS, p -> p).mul(weights).sum();
+                NDArray loss = ScaledDotProductAttention.attend(q, k, v, mask, HEADS, 0f, false).mul(weights).sum();
                 if (collectBeforeBackward) {
                     releaseUnreachableDirectBuffers(manager);
                 }

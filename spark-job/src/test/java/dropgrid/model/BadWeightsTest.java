@@ -57,7 +57,7 @@ class BadWeightsTest {
             var loaded = PretrainedModels.load(BertGoldenTest.GOLDEN.resolve("bert-cls"), ALL, 2, 0.1, m);
             assertTrue(!loaded.headFromCheckpoint());
             float[] stored = readAll(BertGoldenTest.GOLDEN.resolve("bert-cls/model.safetensors")).get(QUERY).values();
-            assertArrayEquals(stored, Bert.hfParameters(loaded.classifier()).get(QUERY).getArray().toFloatArray());
+            assertArrayEquals(stored, HfParameters.of(loaded.classifier()).get(QUERY).getArray().toFloatArray());
         }
     }
 
@@ -120,17 +120,17 @@ class BadWeightsTest {
         try (NDManager m = NDManager.newBaseManager();
                 TfCheckpoint ckpt = TfCheckpoint.open(dir.resolve("bert_model.ckpt.index"))) {
             BertConfig config = BertConfig.read(dir.resolve("bert_config.json"));
-            Bert.ForSequenceClassification model = new Bert.ForSequenceClassification(config, ALL, 3);
-            Bert.initialize(model, m);
+            Bert.BertForSequenceClassification model = new Bert.BertForSequenceClassification(config, ALL, 3);
+            model.initialize(m);
             List<float[]> before = new ArrayList<>();
-            for (Parameter p : Bert.hfParameters(model).values()) {
+            for (Parameter p : HfParameters.of(model).values()) {
                 before.add(p.getArray().toFloatArray());
             }
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Bert.loadWeights(model, ckpt));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.loadWeights(ckpt));
             assertTrue(e.getMessage().contains("bert_model.ckpt.data-00000-of-00001")
                     && e.getMessage().contains(TF_QUERY + " fails its CRC32C check"), e.getMessage());
             int i = 0;
-            for (Parameter p : Bert.hfParameters(model).values()) {
+            for (Parameter p : HfParameters.of(model).values()) {
                 assertArrayEquals(before.get(i++), p.getArray().toFloatArray(), p.getName() + " changed");
             }
         }

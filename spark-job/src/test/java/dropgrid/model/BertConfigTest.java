@@ -71,7 +71,7 @@ class BertConfigTest {
     void keptLayersMustBeAscendingAndInRange() {
         BertConfig c = BertConfig.base();
         for (List<Integer> bad : List.of(List.of(2, 1), List.of(0, 12), List.of(-1), List.of(3, 3))) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new Bert(c, bad));
+            var e = assertThrows(IllegalArgumentException.class, () -> new Bert.BertModel(c, bad));
             assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("[0, 12)"), e.getMessage());
         }
     }

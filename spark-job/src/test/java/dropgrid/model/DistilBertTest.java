@@ -15,17 +15,6 @@ import org.junit.jupiter.api.Test;
 class DistilBertTest {
 
     @Test
-    void trainingReachesEveryMaterialisedParameter() {
-        assertEquals(List.of(), ArchGolden.parametersWithoutGradient("distilbert"));
-    }
-
-    @Test
-    void everyKeptSubsetMatchesHuggingFaceWithin1e5() {
-        ArchGolden.MaxDiffs diffs = ArchGolden.compareWithHuggingFace("distilbert");
-        assertTrue(diffs.max() < 1e-5, diffs.toString());
-    }
-
-    @Test
     void tokenTypeIdsAreIgnoredAsInHuggingFace() {
         try (NDManager manager = NDManager.newBaseManager()) {
             SequenceClassifier model = PretrainedModels.load(

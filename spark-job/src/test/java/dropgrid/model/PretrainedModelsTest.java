@@ -32,8 +32,8 @@ class PretrainedModelsTest {
             var easy = PretrainedModels.load(dir.getParent(), List.of(1, 3), 3, 0.1, m);
             assertEquals(Architecture.BERT, easy.architecture());
             assertEquals(4, easy.depth());
-            assertArrayEquals(Bert.hfParameters(google.classifier()).get(QUERY).getArray().toFloatArray(),
-                    Bert.hfParameters(easy.classifier()).get(QUERY).getArray().toFloatArray());
+            assertArrayEquals(HfParameters.of(google.classifier()).get(QUERY).getArray().toFloatArray(),
+                    HfParameters.of(easy.classifier()).get(QUERY).getArray().toFloatArray());
         }
     }
 
@@ -42,11 +42,13 @@ class PretrainedModelsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             var all = PretrainedModels.load(TF, List.of(0, 1, 2, 3), 3, 0.1, m);
             var two = PretrainedModels.load(TF, List.of(1, 3), 3, 0.1, m);
-            // Hand count for E = 32, I = 64: 4·(32·32 + 32) + (32·64 + 64) + (64·32 + 32) + 2·2·32 per layer.
+            // Hand count for E = 32, I = 64: 4·(32·32 + 32) + (32·64 + 64) + (64·32 + 32) + 2·2·32 per layer;
+            // embeddings: (68 words + 32 positions + 2 types)·32 + LayerNorm 2·32.
             long perLayer = 4 * (32 * 32 + 32) + (32 * 64 + 64) + (64 * 32 + 32) + 2 * 2 * 32;
-            assertEquals(4 * perLayer, all.paramsEncoder());
-            assertEquals(2 * perLayer, two.paramsEncoder());
-            assertEquals(2 * perLayer, all.paramsTotal() - two.paramsTotal());
+            long embeddings = (68 + 32 + 2) * 32 + 2 * 32;
+            assertEquals(embeddings + 4 * perLayer, all.params().encoder());
+            assertEquals(embeddings + 2 * perLayer, two.params().encoder());
+            assertEquals(2 * perLayer, all.params().total() - two.params().total());
         }
     }
 

@@ -54,9 +54,10 @@ class RealBertTest {
                     var loaded = PretrainedModels.build(checkpoint, keep, 2, 0.1, m);
                     assertTrue(!loaded.headFromCheckpoint());
                     if (keep.size() == 12) {
-                        // BERT-base: 109,482,240 in BertModel (HF) + 768·2 + 2 in the head.
-                        assertEquals(109_482_240L + 2 * 768 + 2, loaded.paramsTotal());
-                        assertEquals(12L * 7_087_872, loaded.paramsEncoder());
+                        // BERT-base: 109,482,240 in BertModel (HF) + 768·2 + 2 in the head; the encoder is
+                        // the embeddings ((30,522 + 512 + 2)·768 + 2·768) and 12 layers of 7,087,872.
+                        assertEquals(109_482_240L + 2 * 768 + 2, loaded.params().total());
+                        assertEquals((30_522 + 512 + 2) * 768 + 2 * 768 + 12L * 7_087_872, loaded.params().encoder());
                     }
                     NDList inputs = new NDList(BertGoldenTest.ids(m, c.get("input_ids")),
                             BertGoldenTest.ids(m, c.get("token_type_ids")), BertGoldenTest.ids(m, c.get("attention_mask")));

@@ -12,17 +12,6 @@ import org.junit.jupiter.api.Test;
 class RobertaTest {
 
     @Test
-    void trainingReachesEveryMaterialisedParameter() {
-        assertEquals(List.of(), ArchGolden.parametersWithoutGradient("roberta"));
-    }
-
-    @Test
-    void everyKeptSubsetMatchesHuggingFaceWithin1e5() {
-        ArchGolden.MaxDiffs diffs = ArchGolden.compareWithHuggingFace("roberta");
-        assertTrue(diffs.max() < 1e-5, diffs.toString());
-    }
-
-    @Test
     void positionIdsCountRealTokensFromPaddingIdPlusOne() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // pad id 1: real tokens are numbered 2, 3, ...; padding keeps position 1 (fairseq make_positions)

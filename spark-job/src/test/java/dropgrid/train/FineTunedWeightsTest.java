@@ -24,9 +24,7 @@ class FineTunedWeightsTest {
             String query = "bert.encoder.layer.2.attention.self.query.weight";
             full.classifier().getParameters().forEach(p -> p.getValue().getArray().addi(0.5f));
             Engine.getInstance().setRandomSeed(2);
-            PretrainedModels.Loaded small = PretrainedModels.build(new PretrainedModels.Checkpoint(dir,
-                    checkpoint.architecture(), checkpoint.depth(), checkpoint.vocabSize(), checkpoint.config(), live),
-                    List.of(0, 2), 2, 0.1,
+            PretrainedModels.Loaded small = PretrainedModels.build(checkpoint.withWeights(live), List.of(0, 2), 2, 0.1,
                     manager);
             FineTunedWeights copied = FineTunedWeights.of(small.classifier(), "small");
             assertTrue(copied.names().contains(query), copied.names().toString());
