@@ -1,13 +1,13 @@
 package dropgrid.cli;
 
+import dropgrid.drop.Baseline;
+import dropgrid.drop.Explicit;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
 import dropgrid.train.Cell;
-import dropgrid.train.FineTuneCellRunner;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
 import dropgrid.train.ModelSource;
-import dropgrid.vocabulary.Baseline;
 import dropgrid.vocabulary.DropStage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ final class CellOptions {
 
     @Option(names = "--strategy", description = "Drop strategy (top, bottom, even-alternate, symmetric, contribution,"
             + " ...) or none. Default: ${DEFAULT-VALUE}.")
-    String strategy = Baseline.STRATEGY;
+    String strategy = Baseline.NAME;
 
     @Option(names = "--drop", description = "Layers to drop (K). Default: ${DEFAULT-VALUE}.")
     int drop;
@@ -113,13 +113,13 @@ final class CellOptions {
         int k = drop;
         Map<String, String> options = new LinkedHashMap<>(strategyOptions);
         if (keepLayers != null) {
-            if (!Baseline.STRATEGY.equals(strategy) || drop != 0) {
+            if (!Baseline.NAME.equals(strategy) || drop != 0) {
                 throw new IllegalArgumentException("--keep-layers names the kept layers itself; do not combine it"
                         + " with --strategy or --drop");
             }
-            strategyName = FineTuneCellRunner.EXPLICIT_STRATEGY;
+            strategyName = Explicit.NAME;
             k = depth - keepLayers.size();
-            options.put(FineTuneCellRunner.EXPLICIT_LAYERS_OPTION,
+            options.put(Explicit.LAYERS,
                     keepLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
         Hyperparameters base = Hyperparameters.preset(preset);

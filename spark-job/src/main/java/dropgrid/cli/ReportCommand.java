@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.job.ResultsReader;
-import dropgrid.report.Report;
+import dropgrid.report.Analysis;
 import dropgrid.report.ReportFiles;
 import dropgrid.report.ReportRow;
-import dropgrid.storage.Location;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (out != null) {
             return out;
         }
-        if (Location.of(results).isRemote()) {
+        if (results.contains("://")) {
             return Path.of("report");
         }
         Path parent = Path.of(results).toAbsolutePath().normalize().getParent();
@@ -58,7 +57,7 @@ public final class ReportCommand implements Callable<Integer> {
     static ObjectNode run(String results, Path out, String format) {
         var formats = ReportFiles.Format.parseList(format);
         List<ReportRow> rows = ResultsReader.read(results);
-        Report report = new Report(rows);
+        Analysis report = new Analysis(rows);
         List<Path> files = ReportFiles.write(report, out, formats);
         ObjectNode summary = new ObjectMapper().createObjectNode();
         summary.put("results", results);

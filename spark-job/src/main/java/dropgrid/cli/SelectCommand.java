@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dropgrid.drop.DropStrategy;
 import dropgrid.drop.LayerSimilarity;
 import dropgrid.drop.Selection;
 import dropgrid.drop.SimilaritySource;
@@ -87,7 +86,7 @@ public final class SelectCommand implements Callable<Integer> {
     /** Lists the strategy names in {@code --help}. */
     static final class StrategyNames extends ArrayList<String> {
         StrategyNames() {
-            super(Strategies.NAMES);
+            super(Strategies.gridNames());
         }
     }
 
@@ -101,16 +100,16 @@ public final class SelectCommand implements Callable<Integer> {
 
     ObjectNode run() {
         Map<String, String> options = options();
-        boolean measured = Strategies.isDataDependent(strategy);
+        Strategies.Row row = Strategies.named(strategy);
+        boolean measured = row.needsData();
         // Parsed (and so checked) before any model is read.
-        StrategyOptions parsed = Strategies.options(strategy, options);
+        StrategyOptions parsed = row.options(options, seed);
         Selection selection;
         int layers;
         int examples = 0;
         if (!measured) {
             layers = depth != null ? depth : modelDepth();
-            DropStrategy s = Strategies.byName(strategy, options);
-            selection = s.select(layers, drop);
+            selection = row.build(options, seed, null).select(layers, drop);
         } else {
             if (model == null || task == null || glueDir == null) {
                 throw new IllegalArgumentException("strategy '" + strategy + "' measures the model on training "
@@ -134,7 +133,7 @@ public final class SelectCommand implements Callable<Integer> {
                                 manager);
                     }
                 };
-                selection = Strategies.byName(strategy, options, source).select(layers, drop);
+                selection = row.build(options, seed, source).select(layers, drop);
             }
         }
         ObjectMapper mapper = JsonOutput.MAPPER;

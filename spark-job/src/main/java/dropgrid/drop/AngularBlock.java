@@ -31,11 +31,6 @@ public final class AngularBlock implements DropStrategy {
     }
 
     @Override
-    public List<Integer> keep(int depth, int drop) {
-        return select(depth, drop).kept();
-    }
-
-    @Override
     public Selection select(int depth, int drop) {
         DropStrategy.checkDrop(name(), depth, drop, allowAll);
         LayerSimilarity similarity = measured.full(name(), depth);

@@ -36,11 +36,6 @@ public final class BlockInfluence implements DropStrategy {
     }
 
     @Override
-    public List<Integer> keep(int depth, int drop) {
-        return select(depth, drop).kept();
-    }
-
-    @Override
     public Selection select(int depth, int drop) {
         DropStrategy.checkDrop(name(), depth, drop, allowAll);
         LayerSimilarity full = measured.full(name(), depth);

@@ -38,11 +38,6 @@ public final class Contribution implements DropStrategy {
     }
 
     @Override
-    public List<Integer> keep(int depth, int drop) {
-        return select(depth, drop).kept();
-    }
-
-    @Override
     public Selection select(int depth, int drop) {
         DropStrategy.checkDrop(name(), depth, drop, allowAll);
         LayerSimilarity similarity = measured.full(name(), depth);

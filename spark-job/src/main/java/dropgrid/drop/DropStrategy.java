@@ -13,16 +13,19 @@ public interface DropStrategy {
 
     /**
      * The kept layer indices, sorted ascending, of size {@code depth - drop} — except contribution's
-     * threshold mode, for which K is a cap and fewer layers may be dropped.
+     * threshold mode, for which K is a cap and fewer layers may be dropped. A strategy implements this
+     * or {@link #select}, whichever it computes; each default derives one from the other.
      *
      * @throws IllegalArgumentException when {@code drop} is outside what the strategy allows, naming
      *     the strategy, K and L
      */
-    List<Integer> keep(int depth, int drop);
+    default List<Integer> keep(int depth, int drop) {
+        return select(depth, drop).kept();
+    }
 
     /**
      * The kept and dropped layers with whatever the strategy measured to choose them. Static strategies
-     * have no scores; data-dependent ones override this to expose their per-layer scores.
+     * have no scores; data-dependent ones implement this to expose their per-layer scores.
      */
     default Selection select(int depth, int drop) {
         return Selection.of(depth, keep(depth, drop), List.of(), 0.0);

@@ -1,8 +1,10 @@
 package dropgrid.drop;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -12,15 +14,18 @@ import java.util.function.Function;
  * strategy accepts only the keys that change what it does; any other key is an error that lists them.
  *
  * @param allowAll {@code allow_all}: whether K = L (embeddings only) may be asked for; default false
- * @param seed {@code seed}: the random strategy's shuffle seed; default 0 (a grid cell passes its own seed)
+ * @param seed {@code seed}: the random strategy's shuffle seed; default the cell's seed, so a grid over
+ *     several seeds samples several layer sets instead of repeating one
  * @param sample {@code sample_size}: training examples the similarity pass runs over (the whole set if it has
  *     fewer); default 1000
- * @param mode {@code mode}: {@code cls} or {@code tokens}; default per strategy (see {@link Strategies})
+ * @param mode {@code mode}: {@code cls} or {@code tokens}; default per strategy (its row in {@link
+ *     Strategies}), null for a strategy that measures nothing
  * @param threshold {@code threshold}: contribution only — drop every layer whose similarity exceeds it
  * @param greedy {@code greedy}: block-influence only — re-measure after each removal; default false
+ * @param layers {@code layers}: explicit only — the kept layers, comma-separated ({@code 0,1,2})
  */
-public record StrategyOptions(
-        boolean allowAll, long seed, int sample, SimilarityMode mode, OptionalDouble threshold, boolean greedy) {
+public record StrategyOptions(boolean allowAll, long seed, int sample, SimilarityMode mode, OptionalDouble threshold,
+        boolean greedy, Optional<List<Integer>> layers) {
 
     public static final int DEFAULT_SAMPLE = 1000;
 
@@ -39,9 +44,10 @@ public record StrategyOptions(
      *
      * @param allowedKeys the keys this strategy accepts
      * @param defaultMode the strategy's similarity mode when none is given
+     * @param defaultSeed the seed when none is given: the cell's
      */
-    static StrategyOptions parse(
-            String strategy, Map<String, String> options, List<String> allowedKeys, SimilarityMode defaultMode) {
+    static StrategyOptions parse(String strategy, Map<String, String> options, List<String> allowedKeys,
+            SimilarityMode defaultMode, long defaultSeed) {
         for (String key : new TreeMap<>(options).keySet()) {
             if (!allowedKeys.contains(key)) {
                 throw new IllegalArgumentException("strategy '" + strategy + "' has no option '" + key
@@ -50,15 +56,30 @@ public record StrategyOptions(
         }
         String mode = options.get("mode");
         String threshold = options.get("threshold");
+        String layers = options.get("layers");
         return new StrategyOptions(
                 bool(strategy, "allow_all", options.getOrDefault("allow_all", "false")),
-                number(strategy, "seed", options.getOrDefault("seed", "0"), Long::parseLong),
+                number(strategy, "seed", options.getOrDefault("seed", String.valueOf(defaultSeed)), Long::parseLong),
                 number(strategy, "sample_size", options.getOrDefault("sample_size", String.valueOf(DEFAULT_SAMPLE)),
                         Integer::parseInt),
                 mode == null ? defaultMode : SimilarityMode.parse(mode),
                 threshold == null ? OptionalDouble.empty()
                         : OptionalDouble.of(number(strategy, "threshold", threshold, Double::parseDouble)),
-                bool(strategy, "greedy", options.getOrDefault("greedy", "false")));
+                bool(strategy, "greedy", options.getOrDefault("greedy", "false")),
+                layers == null ? Optional.empty() : Optional.of(integers(strategy, "layers", layers)));
+    }
+
+    private static List<Integer> integers(String strategy, String key, String value) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            try {
+                out.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("strategy '" + strategy + "': " + key + " '" + value + "' must be"
+                        + " comma-separated integers", e);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static boolean bool(String strategy, String key, String value) {

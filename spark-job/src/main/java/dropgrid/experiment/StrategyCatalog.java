@@ -8,24 +8,24 @@ import java.util.Set;
 /**
  * The strategy names a spec may use and the options each accepts, so that a typo fails before the
  * grid starts instead of in the hundredth cell. Both come from the {@code drop} package's registry
- * ({@link Strategies}), so a spec accepts exactly what a cell can run; {@link
- * dropgrid.vocabulary.Baseline#STRATEGY} is reserved for the baseline, which every grid has.
+ * ({@link Strategies}), so a spec accepts exactly what a cell can run; {@code none} is reserved for the
+ * baseline, which every grid has.
  */
 public final class StrategyCatalog {
 
     private StrategyCatalog() {}
 
-    /** Every strategy name a spec may use, in {@link Strategies#NAMES} order. */
+    /** Every strategy name a spec may use, in registry order. */
     public static List<String> names() {
-        return Strategies.NAMES;
+        return Strategies.gridNames();
     }
 
     public static boolean isKnown(String name) {
-        return Strategies.NAMES.contains(name);
+        return names().contains(name);
     }
 
     /** The option keys the strategy accepts ({@code allow_all} for every one). */
     public static Set<String> optionsOf(String name) {
-        return new LinkedHashSet<>(Strategies.optionKeys(name));
+        return new LinkedHashSet<>(Strategies.named(name).optionKeys());
     }
 }

@@ -21,8 +21,8 @@ public final class ResultsReader {
     /** The columns the report's projection reads; a dataset without one of them cannot be reported. */
     static final List<String> REPORT_COLUMNS = List.of("cell_id", "model_id", "architecture", "task", "strategy",
             "drop", "drop_stage", "pretrained_depth", "layer_scores", "seed", "limit_max_train_examples",
-            "limit_max_steps", "headline", "params_total", "finetune_seconds", "eval_seconds", "status",
-            "failure_reason");
+            "limit_max_steps", "headline", "metric_accuracy", "metric_pearson", "params_total", "finetune_seconds",
+            "eval_seconds", "status", "failure_reason");
 
     static {
         REPORT_COLUMNS.forEach(ResultColumns::named);
@@ -82,7 +82,8 @@ public final class ResultsReader {
                 required(r.drop(), at + "drop"), r.dropStage() == null ? null : r.dropStage().id(),
                 r.pretrainedDepth() == null ? 0 : r.pretrainedDepth(), nanForNull(r.layerScores()),
                 required(r.seed(), at + "seed"), required(r.limitMaxTrainExamples(), at + "limit_max_train_examples"),
-                required(r.limitMaxSteps(), at + "limit_max_steps"), number(r.headline()), number(r.paramsTotal()),
+                required(r.limitMaxSteps(), at + "limit_max_steps"), number(r.headline()),
+                number(r.metricAccuracy()), number(r.metricPearson()), number(r.paramsTotal()),
                 number(r.finetuneSeconds()), number(r.evalSeconds()), r.status() == null ? null : r.status().id(),
                 r.failureReason());
     }

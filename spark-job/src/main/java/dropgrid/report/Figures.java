@@ -1,9 +1,6 @@
 package dropgrid.report;
 
-import dropgrid.report.Report.LayerScores;
-import dropgrid.report.Report.SeedMean;
-import dropgrid.report.Report.StrategyScore;
-import dropgrid.report.Report.StrategyTable;
+import dropgrid.report.PaperComparison.AverageRow;
 import dropgrid.vocabulary.Baseline;
 import dropgrid.vocabulary.DropStage;
 import java.awt.Color;
@@ -30,8 +27,9 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * The paper's figures drawn with XChart, each saved as PNG (for the HTML page) and SVG (for print):
- * Δ per strategy and K per model (paper Fig. 2), score against K per task, and the contribution
- * strategy's layer similarities as a heat map.
+ * Δ per strategy and K per model (paper Fig. 2), our Δ beside the paper's, score against K per task,
+ * and the contribution strategy's layer similarities as a heat map. Error bars are 95 % intervals
+ * over seeds ({@link Estimate}); a value from one seed has none.
  */
 public final class Figures {
 
@@ -49,7 +47,7 @@ public final class Figures {
     private Figures() {}
 
     /** Draws every figure the report has data for into {@code dir/figures}. */
-    public static List<Figure> write(Report report, Path dir) {
+    public static List<Figure> write(Analysis report, PaperComparison comparison, Path dir) {
         // Charts are drawn off-screen; without this a server JVM with no display may fail in AWT.
         System.setProperty("java.awt.headless", "true");
         List<Figure> figures = new ArrayList<>();
@@ -57,6 +55,11 @@ public final class Figures {
             if (report.stages(model).contains(DropStage.PRETRAINED.id())) {
                 figures.add(save(deltaChart(report.strategyTable(model, DropStage.PRETRAINED.id())), dir,
                         "delta-" + slug(model)));
+            }
+            List<AverageRow> paper = comparison.averages().stream()
+                    .filter(a -> a.model().equals(model) && !Double.isNaN(a.paperDelta())).toList();
+            if (!paper.isEmpty()) {
+                figures.add(save(paperChart(model, paper), dir, "paper-delta-" + slug(model)));
             }
             for (String task : tasks(report, model)) {
                 figures.add(save(scoreChart(report, model, task), dir, "score-" + slug(model) + "-" + slug(task)));
@@ -69,7 +72,7 @@ public final class Figures {
         return figures;
     }
 
-    private static TreeSet<String> tasks(Report report, String model) {
+    private static TreeSet<String> tasks(Analysis report, String model) {
         TreeSet<String> tasks = new TreeSet<>();
         report.rows().stream().filter(r -> r.modelId().equals(model) && r.usable()).forEach(r -> tasks.add(r.task()));
         return tasks;
@@ -77,9 +80,10 @@ public final class Figures {
 
     /** Grouped bars: one group per K, one bar per strategy; Δ when there is a baseline, else the average. */
     static CategoryChart deltaChart(StrategyTable table) {
-        boolean hasBaseline = !Double.isNaN(table.baseline());
+        boolean hasBaseline = table.hasBaseline();
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(table.model() + ": " + (hasBaseline ? "Δ average GLUE score to the full model" : "average GLUE score (no baseline)"))
+                .title(table.model() + ": " + (hasBaseline ? "Δ average GLUE score to the full model" : "average GLUE score (no baseline)")
+                        + " (bars: 95 % interval)")
                 .xAxisTitle("layers dropped (K)")
                 .yAxisTitle(hasBaseline ? "Δ (GLUE points)" : "average score")
                 .build();
@@ -90,49 +94,81 @@ public final class Figures {
         chart.getStyler().setLabelsFont(chart.getStyler().getAxisTickLabelsFont());
         chart.getStyler().setDecimalPattern("0.00");
         List<Integer> drops = table.scores().stream().map(StrategyScore::drop).distinct().sorted().toList();
-        Map<String, Map<Integer, Double>> byStrategy = new TreeMap<>();
+        Map<String, Map<Integer, Estimate>> byStrategy = new TreeMap<>();
         for (StrategyScore s : table.scores()) {
             byStrategy.computeIfAbsent(s.strategy(), k -> new TreeMap<>()).put(s.drop(), hasBaseline ? s.delta() : s.average());
         }
         List<String> categories = drops.stream().map(String::valueOf).toList();
         byStrategy.forEach((strategy, values) -> {
             List<Double> ys = new ArrayList<>();
+            List<Double> errors = new ArrayList<>();
             for (int drop : drops) {
-                Double y = values.get(drop);
-                // XChart draws no bar for null; NaN (no common task) gets the same treatment.
-                ys.add(y == null || y.isNaN() ? null : y);
+                Estimate y = values.getOrDefault(drop, Estimate.UNKNOWN);
+                // XChart draws no bar for NaN (missing K, no common task); null would break its error bars.
+                ys.add(y.mean());
+                errors.add(errorBar(y));
             }
-            chart.addSeries(strategy, categories, ys);
+            chart.addSeries(strategy, categories, ys, errors);
         });
         return chart;
     }
 
+    /** The half-width of the 95 % interval, 0 (no bar) without one. */
+    private static double errorBar(Estimate e) {
+        return e.hasInterval() ? e.halfWidth() : 0;
+    }
+
+    /** Our Δ (paper metrics, with intervals) beside the paper's, for every cell the paper has a value for. */
+    static CategoryChart paperChart(String model, List<AverageRow> rows) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(model + " beside the paper's " + rows.get(0).paperModel() + ": Δ to the full model (paper metrics)")
+                .xAxisTitle("strategy, K").yAxisTitle("Δ (points)").build();
+        style(chart.getStyler());
+        chart.getStyler().setOverlapped(false);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        chart.getStyler().setXAxisLabelRotation(30);
+        List<String> categories = new ArrayList<>();
+        List<Double> ours = new ArrayList<>();
+        List<Double> errors = new ArrayList<>();
+        List<Double> paper = new ArrayList<>();
+        for (AverageRow r : rows) {
+            categories.add(r.strategy() + " K=" + r.drop() + (r.missing().isEmpty() ? "" : " (" + r.tasks().size() + " tasks)"));
+            ours.add(r.oursDelta().mean());
+            errors.add(errorBar(r.oursDelta()));
+            paper.add(r.paperDelta());
+        }
+        chart.addSeries("ours (95 % interval)", categories, ours, errors);
+        chart.addSeries("paper", categories, paper);
+        return chart;
+    }
+
     /** Score against K for one task: one line per strategy, all starting from the baseline at K = 0. */
-    static XYChart scoreChart(Report report, String model, String task) {
+    static XYChart scoreChart(Analysis report, String model, String task) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(model + " on " + task + ": score by layers dropped")
+                .title(model + " on " + task + ": score by layers dropped (bars: 95 % interval over seeds)")
                 .xAxisTitle("layers dropped (K)").yAxisTitle(task + " headline score").build();
         style(chart.getStyler());
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setMarkerSize(8);
-        SeedMean base = report.taskScores(model, DropStage.PRETRAINED.id(), Baseline.STRATEGY, 0).get(task);
-        Map<String, TreeMap<Integer, Double>> lines = new TreeMap<>();
+        Estimate base = report.taskScores(model, DropStage.PRETRAINED.id(), Baseline.STRATEGY, 0).get(task);
+        Map<String, TreeMap<Integer, Estimate>> lines = new TreeMap<>();
         for (String stage : report.stages(model)) {
             StrategyTable table = report.strategyTable(model, stage);
             for (StrategyScore s : table.scores()) {
-                SeedMean m = report.taskScores(model, s.stage(), s.strategy(), s.drop()).get(task);
+                Estimate m = report.taskScores(model, s.stage(), s.strategy(), s.drop()).get(task);
                 if (m != null) {
-                    boolean finetuned = DropStage.FINETUNED.id().equals(s.stage());
-                    String name = s.strategy() + (finetuned ? " (after fine-tune)" : "");
-                    lines.computeIfAbsent(name, k -> new TreeMap<>()).put(s.drop(), m.mean());
+                    String name = s.strategy() + (DropStage.FINETUNED.id().equals(s.stage()) ? " (after fine-tune)" : "");
+                    lines.computeIfAbsent(name, k -> new TreeMap<>()).put(s.drop(), m);
                 }
             }
         }
         lines.forEach((name, points) -> {
             if (base != null) {
-                points.put(0, base.mean());
+                points.put(0, base);
             }
-            XYSeries series = chart.addSeries(name, new ArrayList<>(points.keySet()), new ArrayList<>(points.values()));
+            XYSeries series = chart.addSeries(name, new ArrayList<>(points.keySet()),
+                    points.values().stream().map(Estimate::mean).toList(),
+                    points.values().stream().map(Figures::errorBar).toList());
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         });
         if (lines.isEmpty() && base != null) {

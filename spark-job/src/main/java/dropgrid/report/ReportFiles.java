@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Writes a {@link Report} to a directory: {@code report.md}, a self-contained {@code report.html} that
+ * Writes an {@link Analysis} to a directory: {@code report.md}, a self-contained {@code report.html} that
  * shows the PNG figures (SVG linked), and one CSV per table.
  */
 public final class ReportFiles {
@@ -51,14 +51,15 @@ public final class ReportFiles {
     private ReportFiles() {}
 
     /** Writes the requested formats (figures too when Markdown or HTML is asked for) and returns the files written. */
-    public static List<Path> write(Report report, Path dir, Set<Format> formats) {
+    public static List<Path> write(Analysis report, Path dir, Set<Format> formats) {
         try {
             Files.createDirectories(dir);
             List<Path> written = new ArrayList<>();
-            List<Table> tables = report.tables();
+            ReportTables rendered = new ReportTables(report);
+            List<Table> tables = rendered.tables();
             List<Figure> figures = List.of();
             if (formats.contains(Format.MD) || formats.contains(Format.HTML)) {
-                figures = Figures.write(report, dir);
+                figures = Figures.write(report, rendered.comparison(), dir);
                 for (Figure f : figures) {
                     written.add(dir.resolve(f.png()));
                     written.add(dir.resolve(f.svg()));
@@ -85,13 +86,13 @@ public final class ReportFiles {
         return Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
-    private static String summary(Report report) {
+    private static String summary(Analysis report) {
         long ok = report.rows().size() - report.failed().size();
         return report.rows().size() + " result rows (" + ok + " ok, " + report.failed().size() + " failed) for "
                 + report.models().size() + " model(s): " + String.join(", ", report.models()) + ".";
     }
 
-    static String markdown(Report report, List<Table> tables, List<Figure> figures) {
+    static String markdown(Analysis report, List<Table> tables, List<Figure> figures) {
         StringBuilder s = new StringBuilder("# dropgrid report: dropping layers of pre-trained transformers\n\n");
         s.append("Reproduction of Sajjad et al., *On the Effect of Dropping Layers of Pre-trained Transformer Models* ")
                 .append("(arXiv 2004.03844). ").append(summary(report)).append("\n\n");
@@ -106,7 +107,7 @@ public final class ReportFiles {
         return s.toString();
     }
 
-    static String html(Report report, List<Table> tables, List<Figure> figures) {
+    static String html(Analysis report, List<Table> tables, List<Figure> figures) {
         StringBuilder s = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>dropgrid report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
                 .append("<h1>dropgrid report: dropping layers of pre-trained transformers</h1>\n<p>Reproduction of Sajjad ")

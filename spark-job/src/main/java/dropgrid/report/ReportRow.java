@@ -21,7 +21,9 @@ import java.util.List;
  * @param seed the cell's seed
  * @param limitMaxTrainExamples training cap (0 = none); a capped run is not a reproduction
  * @param limitMaxSteps step cap (0 = none)
- * @param headline the task's headline score on the paper's 0–100 scale
+ * @param headline the task's headline score (GLUE's standard metric) on the paper's 0–100 scale
+ * @param accuracy {@code metric_accuracy}, a fraction (MNLI: matched); NaN where the task has none
+ * @param pearson {@code metric_pearson}, STS-B's Pearson r; NaN elsewhere
  * @param paramsTotal parameters of the fine-tuned model, head included
  * @param finetuneSeconds wall time of fine-tuning
  * @param evalSeconds wall time of dev-set inference
@@ -42,6 +44,8 @@ public record ReportRow(
         int limitMaxTrainExamples,
         int limitMaxSteps,
         double headline,
+        double accuracy,
+        double pearson,
         double paramsTotal,
         double finetuneSeconds,
         double evalSeconds,

@@ -2,9 +2,11 @@ package dropgrid.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dropgrid.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +23,9 @@ import java.util.List;
  *   v ← β2 · v + (1 − β2) · g²
  *   p ← p − lr / (1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
  * </pre>
+ *
+ * <p>With the native kernels a step is torch's fused AdamW ({@code _fused_adamw_}), one pass over each
+ * parameter per group; otherwise it is written out on DJL's operators (about 14 passes).
  */
 public final class AdamW implements AutoCloseable {
 
@@ -35,6 +40,9 @@ public final class AdamW implements AutoCloseable {
     private final NDManager stateManager;
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
+    /** The fused kernel's step counts, one per weight-decay group (0-d fp32 on the parameters' device). */
+    private final NDArray decayedSteps;
+    private final NDArray undecayedSteps;
     private int step;
 
     public AdamW(List<Trainable> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -51,6 +59,9 @@ public final class AdamW implements AutoCloseable {
             firstMoments.add(stateManager.zeros(p.array().getShape(), p.array().getDataType(), p.array().getDevice()));
             secondMoments.add(stateManager.zeros(p.array().getShape(), p.array().getDataType(), p.array().getDevice()));
         }
+        decayedSteps = stateManager.zeros(new Shape(), DataType.FLOAT32,
+                parameters.get(0).array().getDevice());
+        undecayedSteps = decayedSteps.duplicate();
     }
 
     /** β 0.9 / 0.999, ε 1e-8: PyTorch's and Hugging Face's defaults. */
@@ -100,6 +111,10 @@ public final class AdamW implements AutoCloseable {
                     "got " + gradients.size() + " gradients for " + parameters.size() + " parameters");
         }
         step++;
+        if (Kernels.nativeKernels()) {
+            fusedUpdate(gradients, lr, null, null);
+            return;
+        }
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         float stepSize = (float) (lr / biasCorrection1);
@@ -125,6 +140,33 @@ public final class AdamW implements AutoCloseable {
                         p.array().subi(change.muli(stepSize));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The same step as torch's fused kernel, per weight-decay group.
+     *
+     * @param gradScale null, or the fp16 loss scale the gradients still carry
+     * @param foundInf null, or the loss scaler's non-finite flag (the step is skipped when it is 1)
+     */
+    void fusedUpdate(List<NDArray> gradients, double lr, NDArray gradScale, NDArray foundInf) {
+        for (boolean decayed : new boolean[] {true, false}) {
+            List<NDArray> ps = new ArrayList<>();
+            List<NDArray> gs = new ArrayList<>();
+            List<NDArray> ms = new ArrayList<>();
+            List<NDArray> vs = new ArrayList<>();
+            for (int i = 0; i < parameters.size(); i++) {
+                if (parameters.get(i).decays() == decayed) {
+                    ps.add(parameters.get(i).array());
+                    gs.add(gradients.get(i));
+                    ms.add(firstMoments.get(i));
+                    vs.add(secondMoments.get(i));
+                }
+            }
+            if (!ps.isEmpty()) {
+                Kernels.adamw(ps, gs, ms, vs, decayed ? decayedSteps : undecayedSteps, lr, beta1, beta2,
+                        decayed ? weightDecay : 0, epsilon, gradScale, foundInf);
             }
         }
     }

@@ -3,7 +3,6 @@ package dropgrid.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dropgrid.drop.DropStrategy;
 import dropgrid.drop.LayerSimilarity;
 import dropgrid.drop.Selection;
 import dropgrid.drop.SimilaritySource;
@@ -17,7 +16,6 @@ import dropgrid.model.PretrainedModels;
 import dropgrid.storage.Location;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
-import dropgrid.vocabulary.Baseline;
 import dropgrid.vocabulary.DropStage;
 import dropgrid.vocabulary.Status;
 import java.net.InetAddress;
@@ -25,7 +23,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,10 +41,6 @@ import org.slf4j.LoggerFactory;
  * model); each cell builds its own model from them.
  */
 public final class FineTuneCellRunner implements CellRunner {
-
-    /** A strategy name for hand-picked layers, given in option {@link #EXPLICIT_LAYERS_OPTION} ("0,1,2"). */
-    public static final String EXPLICIT_STRATEGY = "explicit";
-    public static final String EXPLICIT_LAYERS_OPTION = "layers";
 
     private static final Map<Path, PretrainedModels.Checkpoint> CHECKPOINTS = new ConcurrentHashMap<>();
     private static final Map<Path, Tokenizer> TOKENIZERS = new ConcurrentHashMap<>();
@@ -214,69 +207,15 @@ public final class FineTuneCellRunner implements CellRunner {
         return "cell " + cell.id() + " (" + cell.task() + " " + cell.strategy() + " K=" + cell.drop() + "): ";
     }
 
+    /** The cell's strategy, seeded with the cell's seed unless its options name one, choosing on L = depth. */
     static Selection select(Cell cell, int depth, SimilaritySource source) {
-        if (Baseline.STRATEGY.equals(cell.strategy())) {
-            if (cell.drop() != 0) {
-                throw new IllegalArgumentException("strategy 'none' keeps every layer, so drop must be 0, got "
-                        + cell.drop());
-            }
-            return Selection.of(depth, allLayers(depth), List.of(), 0.0);
-        }
-        if (EXPLICIT_STRATEGY.equals(cell.strategy())) {
-            return Selection.of(depth, explicitLayers(cell, depth), List.of(), 0.0);
-        }
-        DropStrategy strategy = Strategies.byName(cell.strategy(), strategyOptions(cell), source);
-        return strategy.select(depth, cell.drop());
-    }
-
-    /**
-     * The cell's strategy options; {@code random} without its own {@code seed} shuffles with the cell's
-     * seed, so a grid over several seeds samples several layer sets instead of repeating one.
-     */
-    private static Map<String, String> strategyOptions(Cell cell) {
-        Map<String, String> options = cell.strategyOptions();
-        if (!"random".equals(cell.strategy()) || options.containsKey("seed")) {
-            return options;
-        }
-        Map<String, String> withSeed = new HashMap<>(options);
-        withSeed.put("seed", Long.toString(cell.seed()));
-        return withSeed;
-    }
-
-    /** The layers of an {@code explicit} cell: ascending, distinct, in [0, L), and L − K of them. */
-    private static List<Integer> explicitLayers(Cell cell, int depth) {
-        String value = cell.strategyOptions().get(EXPLICIT_LAYERS_OPTION);
-        if (value == null || cell.strategyOptions().size() != 1) {
-            throw new IllegalArgumentException("strategy 'explicit' takes exactly one option, "
-                    + EXPLICIT_LAYERS_OPTION + " (e.g. 0,1,2), got " + cell.strategyOptions());
-        }
-        List<Integer> kept = new ArrayList<>();
-        for (String part : value.split(",", -1)) {
-            try {
-                kept.add(Integer.parseInt(part.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("strategy 'explicit': layers '" + value + "' must be"
-                        + " comma-separated integers", e);
-            }
-        }
-        for (int i = 0; i < kept.size(); i++) {
-            if (kept.get(i) < 0 || kept.get(i) >= depth || (i > 0 && kept.get(i) <= kept.get(i - 1))) {
-                throw new IllegalArgumentException("strategy 'explicit': layers " + kept + " must be strictly"
-                        + " ascending indices in [0, " + depth + ")");
-            }
-        }
-        if (depth - kept.size() != cell.drop()) {
-            throw new IllegalArgumentException("strategy 'explicit': keeping " + kept.size() + " of " + depth
-                    + " layers drops " + (depth - kept.size()) + ", but the cell says drop = " + cell.drop());
-        }
-        return List.copyOf(kept);
+        return Strategies.named(cell.strategy()).build(cell.strategyOptions(), cell.seed(), source)
+                .select(depth, cell.drop());
     }
 
     /** Select time counts only for data-dependent strategies; static ones are free by definition. */
     private static double seconds(long start, Cell cell) {
-        boolean measured = !Baseline.STRATEGY.equals(cell.strategy()) && !EXPLICIT_STRATEGY.equals(cell.strategy())
-                && Strategies.isDataDependent(cell.strategy());
-        return measured ? (System.nanoTime() - start) / 1e9 : 0.0;
+        return Strategies.named(cell.strategy()).needsData() ? (System.nanoTime() - start) / 1e9 : 0.0;
     }
 
     /**
@@ -286,11 +225,12 @@ public final class FineTuneCellRunner implements CellRunner {
     private static SimilaritySource similaritySource(PretrainedModels.Checkpoint checkpoint, Cell cell, GlueTask task,
             List<Example> trainExamples, Tokenizer tokenizer, NDManager manager) {
         return kept -> {
-            if (!Strategies.isDataDependent(cell.strategy())) {
+            Strategies.Row strategy = Strategies.named(cell.strategy());
+            if (!strategy.needsData()) {
                 throw new IllegalStateException(
                         "static strategy '" + cell.strategy() + "' asked for a similarity pass");
             }
-            int sample = Strategies.options(cell.strategy(), cell.strategyOptions()).sample();
+            int sample = strategy.options(cell.strategyOptions(), cell.seed()).sample();
             List<Tokenizer.Encoding> encodings = new ArrayList<>();
             for (Example e : LayerSimilarity.sample(trainExamples, sample)) {
                 encodings.add(tokenizer.encode(e.textA(), e.textB(), cell.hyperparameters().maxSeqLength()));

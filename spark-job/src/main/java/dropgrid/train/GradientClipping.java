@@ -3,12 +3,14 @@ package dropgrid.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import dropgrid.kernels.Kernels;
 import java.util.List;
 
 /**
  * Global-norm clipping as {@code torch.nn.utils.clip_grad_norm_}: the L2 norm over all gradients
  * together, and every gradient scaled by {@code min(1, maxNorm / (norm + 1e-6))}. (DJL's
- * {@code optClipGrad} clips each element instead, which is a different optimiser.)
+ * {@code optClipGrad} clips each element instead, which is a different optimiser.) With the native
+ * kernels, torch's foreach norms and scaling do it in two passes.
  */
 public final class GradientClipping {
 
@@ -26,6 +28,9 @@ public final class GradientClipping {
     public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
         if (gradients.isEmpty()) {
             return 0.0;
+        }
+        if (Kernels.nativeKernels()) {
+            return Kernels.clipGlobalNorm(gradients, maxNorm);
         }
         double total;
         // One device-to-host copy per step: per-tensor norms are stacked on the device first.

@@ -174,8 +174,61 @@ class StaticStrategiesTest {
     @Test
     void dataDependentStrategiesNeedASimilaritySource() {
         assertThrows(IllegalArgumentException.class, () -> Strategies.byName("contribution", Map.of()));
-        assertTrue(Strategies.isDataDependent("angular-block"));
-        assertTrue(!Strategies.isDataDependent("top"));
+        assertTrue(Strategies.named("angular-block").needsData());
+        assertTrue(!Strategies.named("top").needsData());
+    }
+
+    @Test
+    void everyRowBuildsTheStrategyItNames() {
+        SimilaritySource unused = kept -> {
+            throw new AssertionError("building a strategy must not measure anything");
+        };
+        for (String name : Strategies.names()) {
+            Map<String, String> options = name.equals(Explicit.NAME) ? Map.of(Explicit.LAYERS, "0") : Map.of();
+            String built = Strategies.named(name).build(options, 0, unused).name();
+            assertEquals(name.equals("alternate") ? "even-alternate" : name, built);
+        }
+        assertEquals(List.of(), Strategies.gridNames().stream()
+                .filter(n -> n.equals(Baseline.NAME) || n.equals(Explicit.NAME)).toList());
+    }
+
+    @Test
+    void baselineKeepsEveryLayerAndOnlyAtKZero() {
+        assertEquals(List.of(0, 1, 2, 3), Strategies.byName("none", Map.of()).keep(4, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.byName("none", Map.of()).keep(4, 1));
+        assertEquals("strategy 'none' keeps every layer, so drop must be 0, got 1", e.getMessage());
+    }
+
+    @Test
+    void explicitKeepsTheGivenLayersWhenTheyFitLAndK() {
+        assertEquals(List.of(0, 2), Strategies.byName("explicit", Map.of("layers", "0, 2")).keep(3, 1));
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.byName("explicit", Map.of("layers", "0,2")).keep(3, 2));
+        assertEquals("strategy 'explicit': keeping 2 of 3 layers drops 1, but the cell says drop = 2",
+                count.getMessage());
+        IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.byName("explicit", Map.of("layers", "2,1")).keep(3, 1));
+        assertTrue(order.getMessage().startsWith("strategy 'explicit': ") && order.getMessage().contains("[2, 1]")
+                && order.getMessage().contains("strictly ascending indices in [0, 3)"), order.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.byName("explicit", Map.of("layers", "0,3")).keep(3, 1));
+        assertTrue(range.getMessage().contains("[0, 3)"), range.getMessage());
+        IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.byName("explicit", Map.of("layers", "0,x")));
+        assertEquals("strategy 'explicit': layers '0,x' must be comma-separated integers", text.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Strategies.byName("explicit", Map.of()));
+        assertTrue(missing.getMessage().contains("needs option layers"), missing.getMessage());
+    }
+
+    @Test
+    void randomShufflesWithTheCellSeedUnlessItsOptionsNameOne() {
+        assertNotEquals(new RandomDrop(0, false).keep(12, 6), new RandomDrop(17, false).keep(12, 6));
+        assertEquals(new RandomDrop(17, false).keep(12, 6),
+                Strategies.named("random").build(Map.of(), 17, null).keep(12, 6));
+        assertEquals(new RandomDrop(0, false).keep(12, 6),
+                Strategies.named("random").build(Map.of("seed", "0"), 17, null).keep(12, 6));
     }
 
     @Test

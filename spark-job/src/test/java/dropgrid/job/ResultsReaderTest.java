@@ -93,9 +93,8 @@ class ResultsReaderTest {
         spark.stop();
     }
 
-    /** A row as the grid writes it: unknown numbers null, the headline also spread into its metric column. */
+    /** A row as the grid writes it: unknown numbers null, accuracy and Pearson in their metric columns. */
     static Row toRow(ReportRow r) {
-        boolean ok = r.usable();
         Double headline = Double.isNaN(r.headline()) ? null : r.headline();
         Timestamp at = Timestamp.from(Instant.parse("2026-11-24T12:00:00Z"));
         List<Integer> kept = new ArrayList<>();
@@ -105,7 +104,7 @@ class ResultsReaderTest {
         return RowFactory.create("fixture", r.cellId(), "0123456789abcdef", r.modelId(), r.architecture(), "/models/" + r.modelId(),
                 r.task(), r.strategy(), r.drop(), r.dropStage(), r.pretrainedDepth(), kept, r.layerScores(), "{}", r.seed(),
                 2e-5, 32, 3, 128, 0.1, true, 0.01, 1.0, 0.1, true, false, r.limitMaxTrainExamples(), 0, r.limitMaxSteps(),
-                ok ? headline / 100 : null, null, null, null, null, null, headline, null, null,
+                nullable(r.accuracy()), null, null, null, nullable(r.pearson()), null, headline, null, null,
                 Double.isNaN(r.paramsTotal()) ? null : (long) r.paramsTotal(), null, 100, 10, 50,
                 nullable(r.finetuneSeconds()), nullable(r.evalSeconds()), 0.0, null, null, 1L << 30, 2L << 30, "cpu()",
                 "localhost", r.status(), r.failureReason(), at, at, "0.1.0");
@@ -150,8 +149,8 @@ class ResultsReaderTest {
         assertEquals("00000000deadbeef", summary.get("failed_cells").get(0).get("cell_id").asText());
         assertEquals("xlnet / RTE", summary.get("missing_baselines").get(0).asText());
 
-        for (String csv : List.of("strategy-by-k", "task-wise", "layers-needed", "cost", "drop-after-finetune",
-                "contribution-scores", "paper-check", "failed-cells")) {
+        for (String csv : List.of("strategy-by-k", "task-wise", "paper-strategy-by-k", "paper-task-wise", "seed-statistics",
+                "layers-needed", "cost", "drop-after-finetune", "contribution-scores", "paper-check", "failed-cells")) {
             assertTrue(Files.size(out.resolve(csv + ".csv")) > 50, csv);
         }
         assertTrue(Files.readString(out.resolve("report.md")).contains("| bert | top | pretrained | 6 | 6 | 74.25 | -3.25 | ✓ |"));
@@ -161,8 +160,8 @@ class ResultsReaderTest {
         while (images.find()) {
             pngs.add(images.group(1));
         }
-        // delta per model (2) + score per model and task (bert 3, xlnet 1) + bert similarity heat map
-        assertEquals(7, pngs.size(), pngs.toString());
+        // delta per model (2) + bert beside the paper + score per model and task (bert 3, xlnet 1) + bert similarity
+        assertEquals(8, pngs.size(), pngs.toString());
         for (String png : pngs) {
             BufferedImage image = ImageIO.read(out.resolve(png).toFile());
             assertNotNull(image, png);
@@ -171,9 +170,9 @@ class ResultsReaderTest {
             assertTrue(svg.startsWith("<?xml") && svg.contains("<svg"), png);
         }
         try (Stream<Path> files = Files.list(out.resolve("figures"))) {
-            assertEquals(14, files.count());
+            assertEquals(16, files.count());
         }
-        assertEquals(summary.get("files").size(), 14 + 2 + 8);
+        assertEquals(summary.get("files").size(), 16 + 2 + 11);
     }
 
     @Test

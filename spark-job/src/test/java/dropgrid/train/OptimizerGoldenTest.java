@@ -1,12 +1,15 @@
 package dropgrid.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dropgrid.kernels.Kernels;
+import dropgrid.kernels.TorchNative;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -23,18 +26,30 @@ class OptimizerGoldenTest {
     private static final double TOLERANCE = 1e-6;
 
     @Test
-    void adamWScheduleAndClippingMatchPyTorchStepByStep() throws IOException {
-        JsonNode goldens;
-        try (InputStream in = getClass().getResourceAsStream("/train/optimizer_goldens.json")) {
-            goldens = new ObjectMapper().readTree(in);
-        }
-        for (JsonNode scenario : goldens.get("scenarios")) {
-            checkScenario(scenario);
+    void fusedAdamWScheduleAndClippingMatchPyTorchStepByStep() throws IOException {
+        assertTrue(Kernels.nativeKernels(), "native kernels: " + TorchNative.status());
+        for (JsonNode scenario : goldens().get("scenarios")) {
+            checkScenario(scenario, "fused ");
         }
     }
 
-    private static void checkScenario(JsonNode s) {
-        String name = s.get("name").asText();
+    @Test
+    void djlAdamWScheduleAndClippingMatchPyTorchStepByStep() throws Exception {
+        try (AutoCloseable djl = Kernels.djlOnly()) {
+            for (JsonNode scenario : goldens().get("scenarios")) {
+                checkScenario(scenario, "DJL ");
+            }
+        }
+    }
+
+    private JsonNode goldens() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/train/optimizer_goldens.json")) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    private static void checkScenario(JsonNode s, String path) {
+        String name = path + s.get("name").asText();
         Hyperparameters hp = new Hyperparameters(s.get("lr").asDouble(), 8, 1, 128, s.get("warmup_ratio").asDouble(),
                 s.get("linear_decay").asBoolean(), s.get("weight_decay").asDouble(), s.get("max_grad_norm").asDouble(),
                 0.1, true, false);

@@ -1,0 +1,197 @@
+package dropgrid.kernels;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import java.util.List;
+
+/**
+ * The transformer's hot path, shared by every architecture: the attention block, the feed-forward
+ * block and a linear layer, each computed in the calling thread's {@link Precision}.
+ *
+ * <p>With the {@link TorchNative native kernels} a block is one call into libtorch: 16-bit tensors never
+ * reach DJL, q, k and v are one matmul, attention is {@code scaled_dot_product_attention}, and a block's
+ * intermediates are freed as soon as autograd is done with them. Without them the same math runs on
+ * DJL's operators, in fp32 only. Inputs and outputs are fp32 either way.
+ */
+public final class Kernels {
+
+    private static final ThreadLocal<Boolean> DJL_ONLY = ThreadLocal.withInitial(() -> false);
+
+    private Kernels() {}
+
+    /** Whether the calling thread's blocks run as native kernels. */
+    public static boolean nativeKernels() {
+        return TorchNative.available() && !DJL_ONLY.get();
+    }
+
+    /**
+     * Runs the calling thread's blocks on DJL's operators until closed, even where the native kernels
+     * are loaded: the reference the native kernels are tested against.
+     */
+    public static AutoCloseable djlOnly() {
+        boolean previous = DJL_ONLY.get();
+        DJL_ONLY.set(true);
+        return () -> DJL_ONLY.set(previous);
+    }
+
+    /**
+     * Self-attention with its output projection and post-LayerNorm residual, HF's {@code BertAttention}
+     * (DistilBERT, RoBERTa and ALBERT compute the same): {@code LayerNorm(x + dropout(o(attention(q(x),
+     * k(x), v(x)))))}.
+     *
+     * @param x (B, T, E) fp32
+     * @param keep (B, 1, 1, T) boolean, true where a key may be attended to ({@link #keepMask})
+     * @param weights q weight, q bias, k weight, k bias, v weight, v bias, output weight, output bias,
+     *     LayerNorm weight, LayerNorm bias
+     * @param heads attention heads N (E = N·H)
+     */
+    public static NDArray attentionBlock(NDArray x, NDArray keep, List<NDArray> weights, int heads, double eps,
+            double attentionDropout, double hiddenDropout, boolean training) {
+        check(weights, 10, "attentionBlock");
+        if (nativeKernels()) {
+            return wrap(x, TorchNative.attentionBlock(handle(x), handle(keep), handles(weights), heads, eps,
+                    attentionDropout, hiddenDropout, training, Precision.current().code()));
+        }
+        requireFp32("attentionBlock");
+        long B = x.getShape().get(0);
+        long T = x.getShape().get(1);
+        long E = x.getShape().get(2);
+        long H = E / heads;
+        NDArray q = Linear.linear(x, weights.get(0), weights.get(1)).head().reshape(B, T, heads, H).transpose(0, 2, 1, 3);
+        NDArray k = Linear.linear(x, weights.get(2), weights.get(3)).head().reshape(B, T, heads, H).transpose(0, 2, 3, 1);
+        NDArray v = Linear.linear(x, weights.get(4), weights.get(5)).head().reshape(B, T, heads, H).transpose(0, 2, 1, 3);
+        // Masked keys get fp32's lowest value, as HF's get_extended_attention_mask: exactly zero weight.
+        NDArray additive = keep.toType(DataType.FLOAT32, false).sub(Scalars.like(x, 1)).mul(Scalars.like(x, Float.MAX_VALUE));
+        NDArray scores = q.matMul(k).div(Scalars.like(x, Math.sqrt(H))).add(additive); // (B, N, T, T)
+        NDArray probabilities = Dropout.dropout(scores.softmax(-1), (float) attentionDropout, training).head();
+        NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, E);
+        NDArray out = Linear.linear(context, weights.get(6), weights.get(7)).head();
+        out = Dropout.dropout(out, (float) hiddenDropout, training).head();
+        return layerNorm(out.add(x), weights.get(8), weights.get(9), eps);
+    }
+
+    /**
+     * The position-wise feed-forward with its post-LayerNorm residual, HF's {@code BertIntermediate} +
+     * {@code BertOutput} ({@code XLNetFeedForward} adds the inner dropout): {@code LayerNorm(x +
+     * dropout(w2(dropout_inner(act(w1(x))))))}.
+     *
+     * @param weights w1, b1, w2, b2, LayerNorm weight, LayerNorm bias
+     */
+    public static NDArray feedForwardBlock(NDArray x, List<NDArray> weights, Activation activation, double eps,
+            double innerDropout, double hiddenDropout, boolean training) {
+        check(weights, 6, "feedForwardBlock");
+        if (nativeKernels()) {
+            return wrap(x, TorchNative.feedForwardBlock(handle(x), handles(weights), activation.code(), eps,
+                    innerDropout, hiddenDropout, training, Precision.current().code()));
+        }
+        requireFp32("feedForwardBlock");
+        NDArray inner = activation.apply(Linear.linear(x, weights.get(0), weights.get(1)).head());
+        inner = Dropout.dropout(inner, (float) innerDropout, training).head();
+        NDArray out = Linear.linear(inner, weights.get(2), weights.get(3)).head();
+        out = Dropout.dropout(out, (float) hiddenDropout, training).head();
+        return layerNorm(out.add(x), weights.get(4), weights.get(5), eps);
+    }
+
+    /** {@code x · weightᵀ + bias} in the thread's precision, returned in fp32 (heads, projections). */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        if (nativeKernels()) {
+            return wrap(x, TorchNative.linear(handle(x), handle(weight), handle(bias), Precision.current().code()));
+        }
+        requireFp32("linear");
+        return Linear.linear(x, weight, bias).head();
+    }
+
+    /**
+     * One {@code torch.optim.AdamW(fused=True)} step over a parameter group, in place. Native kernels
+     * only ({@link #nativeKernels()}).
+     *
+     * @param step the group's 0-d fp32 step count, advanced here
+     * @param gradScale null, or the fp16 loss scale the gradients still carry
+     * @param foundInf null, or the loss scaler's flag: when 1 the step is skipped
+     */
+    public static void adamw(List<NDArray> params, List<NDArray> gradients, List<NDArray> firstMoments,
+            List<NDArray> secondMoments, NDArray step, double lr, double beta1, double beta2, double weightDecay,
+            double eps, NDArray gradScale, NDArray foundInf) {
+        requireNative("adamw");
+        TorchNative.adamw(handles(params), handles(gradients), handles(firstMoments), handles(secondMoments),
+                handle(step), lr, beta1, beta2, weightDecay, eps, gradScale == null ? 0 : handle(gradScale),
+                foundInf == null ? 0 : handle(foundInf));
+    }
+
+    /**
+     * {@code torch.nn.utils.clip_grad_norm_} with foreach kernels: scales the gradients in place so their
+     * global L2 norm is at most {@code maxNorm} (0 only measures). Native kernels only.
+     *
+     * @return the norm before clipping, NaN or infinite when a gradient is
+     */
+    public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
+        requireNative("clipGlobalNorm");
+        return TorchNative.clipGradNorm(handles(gradients), maxNorm);
+    }
+
+    /** {@code GradScaler.unscale_}: gradients × {@code invScale} in place; {@code foundInf} set to 1 on NaN/inf. */
+    public static void unscaleGradients(List<NDArray> gradients, NDArray foundInf, NDArray invScale) {
+        requireNative("unscaleGradients");
+        TorchNative.unscaleGradients(handles(gradients), handle(foundInf), handle(invScale));
+    }
+
+    /** {@code GradScaler.update}: backs the scale off after a non-finite step, grows it after a clean run. */
+    public static void updateScale(NDArray scale, NDArray growthTracker, NDArray foundInf, double growthFactor,
+            double backoffFactor, int growthInterval) {
+        requireNative("updateScale");
+        TorchNative.updateScale(handle(scale), handle(growthTracker), handle(foundInf), growthFactor, backoffFactor,
+                growthInterval);
+    }
+
+    /** (B, T) attention mask, 1 on tokens and 0 on padding → the (B, 1, 1, T) keep mask of the blocks. */
+    public static NDArray keepMask(NDArray attentionMask) {
+        Shape s = attentionMask.getShape();
+        return attentionMask.toType(DataType.BOOLEAN, false).reshape(s.get(0), 1, 1, s.get(1));
+    }
+
+    private static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, double eps) {
+        return LayerNorm.layerNorm(x, new Shape(x.getShape().tail()), weight, bias, (float) eps).head();
+    }
+
+    private static void requireFp32(String what) {
+        if (Precision.current() != Precision.FP32) {
+            throw new IllegalStateException(what + " in precision " + Precision.current()
+                    + " needs the native kernels (" + TorchNative.status() + ")");
+        }
+    }
+
+    private static void requireNative(String what) {
+        if (!nativeKernels()) {
+            throw new IllegalStateException(what + " needs the native kernels (" + TorchNative.status() + ")");
+        }
+    }
+
+    private static void check(List<NDArray> weights, int expected, String what) {
+        if (weights.size() != expected) {
+            throw new IllegalArgumentException(what + " takes " + expected + " weights, got " + weights.size());
+        }
+    }
+
+    static long handle(NDArray array) {
+        return ((PtNDArray) array).getHandle();
+    }
+
+    static long[] handles(List<NDArray> arrays) {
+        long[] out = new long[arrays.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = handle(arrays.get(i));
+        }
+        return out;
+    }
+
+    /** A handle the native side returned, owned by {@code like}'s manager from now on. */
+    private static NDArray wrap(NDArray like, long handle) {
+        return new PtNDArray((PtNDManager) like.getManager(), handle);
+    }
+}

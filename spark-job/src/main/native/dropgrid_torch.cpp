@@ -1,0 +1,202 @@
+// dropgrid's JNI kernels: the transformer blocks, clipping and AdamW written once against ATen, so that
+// bf16/fp16 tensors live only inside libtorch (DJL 0.36 aborts on any bf16 dtype it sees) and each
+// block's intermediates are freed as soon as autograd no longer needs them.
+//
+// Tensors cross as DJL handles: a jlong is a heap-allocated at::Tensor*, as DJL's own JNI makes them.
+// Every handle returned is new; the Java side wraps it in a PtNDArray, which deletes it.
+//
+// Precision codes (dropgrid.kernels.Precision ordinals): 0 fp32, 1 bf16, 2 fp16. Inputs, outputs,
+// master weights and LayerNorm are fp32; the matmuls, attention and the feed-forward run in the
+// compute type, as torch.autocast runs them.
+
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+#include <torch/version.h>
+#include <jni.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+
+at::Tensor& tensor(jlong handle) { return *reinterpret_cast<at::Tensor*>(handle); }
+
+jlong handle(at::Tensor t) { return reinterpret_cast<jlong>(new at::Tensor(std::move(t))); }
+
+std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
+  jsize n = env->GetArrayLength(handles);
+  std::vector<jlong> raw(n);
+  env->GetLongArrayRegion(handles, 0, n, raw.data());
+  std::vector<at::Tensor> out;
+  out.reserve(n);
+  for (jlong h : raw) out.push_back(tensor(h));
+  return out;
+}
+
+at::ScalarType computeType(jint precision) {
+  switch (precision) {
+    case 0: return at::kFloat;
+    case 1: return at::kBFloat16;
+    case 2: return at::kHalf;
+    default: TORCH_CHECK(false, "precision code ", precision, " is not 0 (fp32), 1 (bf16) or 2 (fp16)");
+  }
+}
+
+// Runs body, turning a C++ exception into a Java ai.djl.engine.EngineException (DJL's own choice).
+template <typename R, typename F>
+R guarded(JNIEnv* env, F body) {
+  try {
+    return body();
+  } catch (const c10::Error& e) {
+    env->ThrowNew(env->FindClass("ai/djl/engine/EngineException"), e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    env->ThrowNew(env->FindClass("ai/djl/engine/EngineException"), e.what());
+  }
+  return R{};
+}
+
+at::Tensor linearIn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, at::ScalarType type) {
+  return at::linear(x.to(type), w.to(type), b.to(type));
+}
+
+at::Tensor activate(const at::Tensor& x, jint activation) {
+  switch (activation) {
+    case 0: return at::gelu(x);
+    case 1: return at::gelu(x, "tanh");
+    case 2: return at::relu(x);
+    default: TORCH_CHECK(false, "activation code ", activation, " is not 0 (gelu), 1 (gelu_new) or 2 (relu)");
+  }
+}
+
+at::Tensor dropoutIf(const at::Tensor& x, double p, bool training) {
+  return training && p > 0 ? at::dropout(x, p, true) : x;
+}
+
+}  // namespace
+
+extern "C" {
+
+JNIEXPORT jstring JNICALL Java_dropgrid_kernels_TorchNative_torchVersion(JNIEnv* env, jclass) {
+  return env->NewStringUTF(TORCH_VERSION);
+}
+
+// BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same):
+// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); keep (B, 1, 1, T) bool, true
+// where a key may be attended to; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv* env, jclass, jlong jx,
+    jlong jkeep, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
+    jboolean training, jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& x = tensor(jx);
+    auto w = tensors(env, jweights);
+    TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
+    TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
+    auto type = computeType(precision);
+    int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
+    // One GEMM for q, k and v: three weights concatenated once per call, cast with them.
+    auto qkv = linearIn(x, at::cat({w[0], w[2], w[4]}), at::cat({w[1], w[3], w[5]}), type)
+                   .view({B, T, 3, heads, H})
+                   .permute({2, 0, 3, 1, 4});  // (3, B, N, T, H)
+    auto context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], tensor(jkeep),
+        training ? attentionDropout : 0.0);
+    context = context.transpose(1, 2).reshape({B, T, E});
+    auto out = dropoutIf(linearIn(context, w[6], w[7], type), hiddenDropout, training);
+    return handle(at::layer_norm(out + x, {E}, w[8], w[9], eps));
+  });
+}
+
+// The feed-forward block (HF BertIntermediate + BertOutput, XLNetFeedForward, ALBERT's ffn):
+// LayerNorm(x + dropout(w2(dropout_inner(act(w1(x)))))). Weights w1, b1, w2, b2, lnWeight, lnBias.
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_feedForwardBlock(JNIEnv* env, jclass, jlong jx,
+    jlongArray jweights, jint activation, jdouble eps, jdouble innerDropout, jdouble hiddenDropout,
+    jboolean training, jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& x = tensor(jx);
+    auto w = tensors(env, jweights);
+    TORCH_CHECK(w.size() == 6, "feedForwardBlock takes 6 weights, got ", w.size());
+    auto type = computeType(precision);
+    auto inner = dropoutIf(activate(linearIn(x, w[0], w[1], type), activation), innerDropout, training);
+    auto out = dropoutIf(linearIn(inner, w[2], w[3], type), hiddenDropout, training);
+    return handle(at::layer_norm(out + x, {x.size(-1)}, w[4], w[5], eps));
+  });
+}
+
+// x · wᵀ + b in the compute type, returned in x's type: heads and projections outside the blocks.
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_linear(JNIEnv* env, jclass, jlong jx, jlong jw, jlong jb,
+    jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& x = tensor(jx);
+    return handle(linearIn(x, tensor(jw), tensor(jb), computeType(precision)).to(x.scalar_type()));
+  });
+}
+
+// torch.nn.utils.clip_grad_norm_ (foreach): scales the gradients in place so their global L2 norm is
+// at most maxNorm (0: only measure); returns the norm before clipping, NaN/inf when a gradient is.
+JNIEXPORT jdouble JNICALL Java_dropgrid_kernels_TorchNative_clipGradNorm(JNIEnv* env, jclass, jlongArray jgrads,
+    jdouble maxNorm) {
+  return guarded<jdouble>(env, [&] {
+    auto grads = tensors(env, jgrads);
+    if (grads.empty()) return 0.0;
+    at::NoGradGuard noGrad;
+    auto total = at::linalg_vector_norm(at::stack(at::_foreach_norm(grads, 2)), 2);
+    double norm = total.item<double>();  // the step's one device-to-host copy
+    if (maxNorm > 0 && std::isfinite(norm)) {
+      double coefficient = maxNorm / (norm + 1e-6);
+      if (coefficient < 1) at::_foreach_mul_(grads, coefficient);
+    }
+    return norm;
+  });
+}
+
+// One torch.optim.AdamW(fused=True) step over a parameter group: params, grads and both moments hold
+// one tensor per parameter; step is the group's 0-d float step count, advanced here (and not when
+// foundInf says the step is skipped). gradScale/foundInf are 0 or the fp16 loss scaler's tensors: the
+// kernel then divides the gradients by the scale and skips the step when foundInf is set.
+JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_adamw(JNIEnv* env, jclass, jlongArray jparams,
+    jlongArray jgrads, jlongArray jfirst, jlongArray jsecond, jlong jstep, jdouble lr, jdouble beta1,
+    jdouble beta2, jdouble weightDecay, jdouble eps, jlong jgradScale, jlong jfoundInf) {
+  guarded<int>(env, [&] {
+    auto params = tensors(env, jparams);
+    auto grads = tensors(env, jgrads);
+    auto first = tensors(env, jfirst);
+    auto second = tensors(env, jsecond);
+    at::Tensor& step = tensor(jstep);
+    at::NoGradGuard noGrad;
+    std::optional<at::Tensor> gradScale, foundInf;
+    if (jgradScale != 0) gradScale = tensor(jgradScale);
+    if (jfoundInf != 0) foundInf = tensor(jfoundInf);
+    step.add_(1);
+    // The kernel only reads the step counts: one tensor serves the whole group.
+    std::vector<at::Tensor> steps(params.size(), step);
+    at::_fused_adamw_(params, grads, first, second, {}, steps, lr, beta1, beta2, weightDecay, eps,
+        /*amsgrad=*/false, /*maximize=*/false, gradScale, foundInf);
+    if (foundInf) step.sub_(*foundInf);
+    return 0;
+  });
+}
+
+// torch.amp.GradScaler.unscale_: gradients *= invScale in place; foundInf becomes 1 if any is NaN/inf.
+JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_unscaleGradients(JNIEnv* env, jclass, jlongArray jgrads,
+    jlong jfoundInf, jlong jinvScale) {
+  guarded<int>(env, [&] {
+    auto grads = tensors(env, jgrads);
+    at::NoGradGuard noGrad;
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, tensor(jfoundInf), tensor(jinvScale));
+    return 0;
+  });
+}
+
+// torch.amp.GradScaler.update: halves the scale after a step with non-finite gradients, doubles it
+// after growthInterval clean steps in a row.
+JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_updateScale(JNIEnv* env, jclass, jlong jscale,
+    jlong jgrowthTracker, jlong jfoundInf, jdouble growthFactor, jdouble backoffFactor, jint growthInterval) {
+  guarded<int>(env, [&] {
+    at::NoGradGuard noGrad;
+    at::_amp_update_scale_(tensor(jscale), tensor(jgrowthTracker), tensor(jfoundInf), growthFactor, backoffFactor,
+        growthInterval);
+    return 0;
+  });
+}
+
+}  // extern "C"

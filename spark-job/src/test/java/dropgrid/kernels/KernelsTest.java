@@ -1,0 +1,213 @@
+package dropgrid.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dropgrid.train.GradientTape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attention and feed-forward blocks against a Hugging Face {@code BertLayer}
+ * ({@code src/test/python/make_kernel_goldens.py}): outputs and every gradient, in fp32 on the native
+ * kernels and on DJL's operators, and in bf16/fp16 against HF under {@code torch.autocast}.
+ */
+class KernelsTest {
+
+    private static JsonNode golden;
+
+    @BeforeAll
+    static void read() throws IOException {
+        try (InputStream in = KernelsTest.class.getResourceAsStream("/kernels/goldens.json")) {
+            golden = new ObjectMapper().readTree(in);
+        }
+    }
+
+    @Test
+    void nativeKernelsAreBuiltAndLoaded() {
+        assertTrue(TorchNative.available(), TorchNative.status());
+        assertTrue(TorchNative.torchVersion().startsWith(TorchNative.TORCH_VERSION), TorchNative.torchVersion());
+    }
+
+    @Test
+    void nativeLayerMatchesHuggingFaceInFp32() {
+        checkLayer(Precision.FP32, 1e-5);
+    }
+
+    @Test
+    void djlLayerMatchesHuggingFaceInFp32() throws Exception {
+        try (AutoCloseable djl = Kernels.djlOnly()) {
+            assertFalse(Kernels.nativeKernels());
+            checkLayer(Precision.FP32, 1e-5);
+        }
+    }
+
+    @Test
+    void bf16LayerMatchesHuggingFaceAutocast() {
+        checkLayer(Precision.BF16, 0);
+    }
+
+    @Test
+    void fp16LayerMatchesHuggingFaceAutocast() {
+        checkLayer(Precision.FP16, 0);
+    }
+
+    @Test
+    void feedForwardActivationsMatchHuggingFace() throws Exception {
+        for (boolean djl : new boolean[] {false, true}) {
+            try (NDManager manager = NDManager.newBaseManager(); AutoCloseable scope = djl ? Kernels.djlOnly() : () -> {}) {
+                NDArray x = array(manager, golden.get("x"));
+                List<NDArray> w = arrays(manager, golden.get("feed_forward_weights"));
+                for (var e : List.of(new Object[] {"gelu_new", Activation.GELU_TANH}, new Object[] {"relu", Activation.RELU})) {
+                    NDArray out = Kernels.feedForwardBlock(x, w, (Activation) e[1], eps(), 0, 0, false);
+                    assertClose(golden.get("feed_forward_activations").get((String) e[0]), out, 1e-5, true,
+                            e[0] + (djl ? " on DJL" : " native"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void djlBlocksRefuseReducedPrecision() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(); AutoCloseable djl = Kernels.djlOnly();
+                Precision.Scope bf16 = Precision.BF16.use()) {
+            NDArray x = array(manager, golden.get("x"));
+            List<NDArray> w = arrays(manager, golden.get("feed_forward_weights"));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Kernels.feedForwardBlock(x, w, Activation.GELU, eps(), 0, 0, false));
+            assertTrue(e.getMessage().contains("bf16"), e.getMessage());
+        }
+    }
+
+    /**
+     * The golden layer (attention block, then feed-forward block) forward and backward in {@code precision}.
+     *
+     * @param tolerance relative to max(1, |expected|); 0 for the 16-bit formats, whose tolerance is
+     *     derived per tensor from how far HF's own 16-bit result lies from its fp32 result
+     */
+    private static void checkLayer(Precision precision, double tolerance) {
+        JsonNode expected = golden.get("cases").get(precision.id());
+        JsonNode reference = golden.get("cases").get("fp32");
+        try (NDManager manager = NDManager.newBaseManager(); Precision.Scope scope = precision.use()) {
+            NDArray x = array(manager, golden.get("x"));
+            List<NDArray> attention = arrays(manager, golden.get("attention_weights"));
+            List<NDArray> feedForward = arrays(manager, golden.get("feed_forward_weights"));
+            x.setRequiresGradient(true);
+            attention.forEach(w -> w.setRequiresGradient(true));
+            feedForward.forEach(w -> w.setRequiresGradient(true));
+            NDArray keep = Kernels.keepMask(manager.create(toLongs(golden.get("attention_mask"))));
+            NDArray out;
+            try (GradientTape tape = GradientTape.record()) {
+                NDArray attended = Kernels.attentionBlock(x, keep, attention, golden.get("heads").asInt(), eps(), 0, 0,
+                        true);
+                out = Kernels.feedForwardBlock(attended, feedForward, Activation.GELU, eps(), 0, 0, true);
+                GradientTape.backward(out.mul(array(manager, golden.get("projection"))).sum());
+            }
+            String where = precision + (Kernels.nativeKernels() ? " native" : " on DJL");
+            check(expected.get("output"), reference.get("output"), out, tolerance, where + " output");
+            check(expected.get("grad_x"), reference.get("grad_x"), x.getGradient(), tolerance, where + " grad x");
+            for (int i = 0; i < attention.size(); i++) {
+                check(expected.get("grad_attention").get(i), reference.get("grad_attention").get(i),
+                        attention.get(i).getGradient(), tolerance, where + " grad attention weight " + i);
+            }
+            for (int i = 0; i < feedForward.size(); i++) {
+                check(expected.get("grad_feed_forward").get(i), reference.get("grad_feed_forward").get(i),
+                        feedForward.get(i).getGradient(), tolerance, where + " grad feed-forward weight " + i);
+            }
+        }
+    }
+
+    /**
+     * fp32: within {@code tolerance} · max(1, |expected|) of HF. 16-bit: within a quarter of HF's own 16-bit error (its
+     * largest distance from the fp32 reference) of HF's 16-bit result: the same operations in the same
+     * format may differ only in summation order, far less than what the format itself costs.
+     */
+    private static void check(JsonNode expected, JsonNode fp32, NDArray actual, double tolerance, String what) {
+        if (tolerance == 0) {
+            assertClose(expected, actual, 0.25 * maxDifference(values(expected), values(fp32)), false, what);
+        } else {
+            assertClose(expected, actual, tolerance, true, what);
+        }
+    }
+
+    /** Every element within {@code tolerance}, times max(1, |expected|) when {@code relative}. */
+    private static void assertClose(JsonNode expected, NDArray actual, double tolerance, boolean relative,
+            String what) {
+        double[] e = values(expected);
+        float[] a = actual.toFloatArray();
+        assertEquals(e.length, a.length, what + " size");
+        double worst = 0;
+        int at = 0;
+        for (int i = 0; i < e.length; i++) {
+            double d = Math.abs(e[i] - a[i]) / (relative ? Math.max(1, Math.abs(e[i])) : 1);
+            if (d > worst) {
+                worst = d;
+                at = i;
+            }
+        }
+        assertTrue(worst <= tolerance, what + ": element " + at + " is " + a[at] + ", expected " + e[at]
+                + " (" + (relative ? "relative " : "") + "difference " + worst + " > " + tolerance + ")");
+    }
+
+    private static double maxDifference(double[] a, double[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst;
+    }
+
+    private static double eps() {
+        return golden.get("layer_norm_eps").asDouble();
+    }
+
+    private static double[] values(JsonNode tensor) {
+        JsonNode data = tensor.get("data");
+        double[] out = new double[data.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = data.get(i).asDouble();
+        }
+        return out;
+    }
+
+    static NDArray array(NDManager manager, JsonNode tensor) {
+        double[] v = values(tensor);
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        long[] shape = new long[tensor.get("shape").size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = tensor.get("shape").get(i).asLong();
+        }
+        return manager.create(f, new Shape(shape));
+    }
+
+    private static List<NDArray> arrays(NDManager manager, JsonNode tensors) {
+        List<NDArray> out = new ArrayList<>();
+        tensors.forEach(t -> out.add(array(manager, t)));
+        return out;
+    }
+
+    private static long[][] toLongs(JsonNode rows) {
+        long[][] out = new long[rows.size()][];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = new long[rows.get(r).size()];
+            for (int c = 0; c < out[r].length; c++) {
+                out[r][c] = rows.get(r).get(c).asLong();
+            }
+        }
+        return out;
+    }
+}
