@@ -41,8 +41,8 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         CellResult fixed = null;
         CellResult dynamic = null;
         for (int i = 0; i < repeats; i++) {
-            fixed = faster(fixed, runner.run(options.cell(false)));
-            dynamic = faster(dynamic, runner.run(options.cell(true)));
+            fixed = faster(fixed, runner.run(options.cell(false, spec.commandLine().getErr())));
+            dynamic = faster(dynamic, runner.run(options.cell(true, spec.commandLine().getErr())));
         }
         boolean ok = fixed.ok() && dynamic.ok();
         ObjectNode out = new ObjectMapper().createObjectNode();

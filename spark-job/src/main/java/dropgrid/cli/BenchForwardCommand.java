@@ -29,8 +29,8 @@ public final class BenchForwardCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model directory.")
-    Path model;
+    @Option(names = "--model", required = true, description = ModelArgument.DESCRIPTION)
+    String model;
 
     @Option(names = "--batch", description = "B, examples per batch (default ${DEFAULT-VALUE}).")
     int batch = 32;
@@ -59,7 +59,8 @@ public final class BenchForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Result result = run(model, batch, tokens, keepLayers, repeats);
+        Result result = run(ModelArgument.localDir(model, spec.commandLine().getErr()), batch, tokens, keepLayers,
+                repeats);
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(result));
         return 0;
     }

@@ -4,11 +4,12 @@ import dropgrid.drop.Baseline;
 import dropgrid.drop.Explicit;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
+import dropgrid.storage.Location;
 import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
-import dropgrid.train.ModelSource;
 import dropgrid.vocabulary.DropStage;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,7 @@ import picocli.CommandLine.Option;
 /** The options that describe one cell, shared by {@code finetune} and {@code bench finetune}. */
 final class CellOptions {
 
-    @Option(names = "--model", required = true,
-            description = "Model directory (HF or TF checkpoint) or a fetch-model name (bert-base-uncased).")
+    @Option(names = "--model", required = true, description = ModelArgument.DESCRIPTION)
     String model;
 
     @Option(names = "--task", required = true, description = "GLUE task: CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI,"
@@ -95,14 +95,16 @@ final class CellOptions {
     @Option(names = "--gpu", description = "Run on this GPU index instead of the CPU.")
     Integer gpu;
 
-    /** The cell the options describe; bad combinations are usage errors. */
-    Cell cell() {
-        return cell(!noDynamicPadding);
+    /** The cell the options describe; bad combinations are usage errors. Downloads are reported on {@code err}. */
+    Cell cell(PrintWriter err) {
+        return cell(!noDynamicPadding, err);
     }
 
     /** The cell, with dynamic padding on or off whatever the options say (for benchmarks). */
-    Cell cell(boolean dynamicPadding) {
-        Path dir = ModelSource.resolve(model);
+    Cell cell(boolean dynamicPadding, PrintWriter err) {
+        Path dir = ModelArgument.localDir(model, err);
+        // A remote model is read from its local copy, which the cell names as its source.
+        String source = Location.of(model).isRemote() ? dir.toString() : model;
         Architecture architecture;
         int depth;
         try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir)) {
@@ -135,7 +137,7 @@ final class CellOptions {
                 base.dropout(),
                 dynamicPadding,
                 lengthGrouping);
-        return new Cell("cli", dir.getFileName().toString(), architecture, model, task, glueDir.toString(),
+        return new Cell("cli", dir.getFileName().toString(), architecture, source, task, glueDir.toString(),
                 strategyName, k, dropStage(), options, seed, hp,
                 new Limits(maxTrainExamples, maxEvalExamples, maxSteps),
                 threads, gpu != null, gpu);

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dropgrid encode}: one example (text through the model's tokenizer, or explicit ids) through a
  * pre-trained encoder with the chosen layers, printing {@code {input_ids, token_type_ids, kept_layers,
- * last_hidden_state (T × E), pooled (E)}}; the command-line twin of HF's {@code tokenizer(...)} +
- * {@code BertModel(...)} for spot checks against Python.
+ * max_length, last_hidden_state (T × E), pooled (E, or null for an architecture without a pooler)}};
+ * the command-line twin of HF's {@code tokenizer(...)} + {@code AutoModel(...)} for spot checks against
+ * Python. The model argument is resolved as everywhere ({@link ModelArgument}).
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Print the hidden states of one example through a model with the chosen layers kept.")
@@ -30,8 +31,8 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model directory (HF, Google TF or fetch-model layout).")
-    Path model;
+    @Option(names = "--model", required = true, description = ModelArgument.DESCRIPTION)
+    String model;
 
     @Option(names = "--keep-layers", split = ",", description = "Original layer indices to keep, ascending (default: all).")
     List<Integer> keepLayers;
@@ -55,7 +56,8 @@ public final class EncodeCommand implements Callable<Integer> {
         @Option(names = "--text-b", description = "Second sentence of a pair.")
         String textB;
 
-        @Option(names = "--max-length", description = "Token cap, special tokens included (default ${DEFAULT-VALUE}).")
+        @Option(names = "--max-length", description = "Token cap, special tokens included, cut to what the model's"
+                + " positions cover (default ${DEFAULT-VALUE}).")
         int maxLength = 128;
     }
 
@@ -68,18 +70,25 @@ public final class EncodeCommand implements Callable<Integer> {
         long[] tokenTypeIds;
     }
 
-    /** The command's result, printed as JSON. */
-    public record Encoded(long[] inputIds, long[] tokenTypeIds, List<Integer> keptLayers, float[][] lastHiddenState,
-            float[] pooled) {}
+    /**
+     * The command's result, printed as JSON.
+     *
+     * @param maxLength the token cap the text was tokenized with (null for explicit ids)
+     * @param pooled BERT's pooler output; null for architectures without one
+     */
+    public record Encoded(long[] inputIds, long[] tokenTypeIds, List<Integer> keptLayers, Integer maxLength,
+            float[][] lastHiddenState, float[] pooled) {}
 
     @Override
     public Integer call() throws Exception {
+        Path dir = ModelArgument.localDir(model, spec.commandLine().getErr());
         Encoded encoded;
         if (input.text != null) {
-            encoded = encode(model, keepLayers, input.text.textA, input.text.textB, input.text.maxLength);
+            encoded = encode(dir, keepLayers, input.text.textA, input.text.textB, input.text.maxLength);
         } else {
             long[] ids = input.ids.inputIds;
-            encoded = encode(model, keepLayers, ids, input.ids.tokenTypeIds == null ? new long[ids.length] : input.ids.tokenTypeIds);
+            encoded = encode(dir, keepLayers, ids, input.ids.tokenTypeIds == null ? new long[ids.length]
+                    : input.ids.tokenTypeIds, null);
         }
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(encoded));
         return 0;
@@ -88,16 +97,18 @@ public final class EncodeCommand implements Callable<Integer> {
     /** Tokenizes with the model directory's own tokenizer (tokenize.Tokenizers), then encodes. */
     static Encoded encode(Path model, List<Integer> keep, String textA, String textB, int maxLength) {
         Architecture architecture;
+        int length;
         try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
             architecture = checkpoint.architecture();
+            length = checkpoint.config().sequenceLength(maxLength);
         }
         try (Tokenizer tokenizer = Tokenizers.load(model, architecture)) {
-            Tokenizer.Encoding encoding = tokenizer.encode(textA, textB, maxLength);
-            return encode(model, keep, encoding.ids(), encoding.typeIds());
+            Tokenizer.Encoding encoding = tokenizer.encode(textA, textB, length);
+            return encode(model, keep, encoding.ids(), encoding.typeIds(), length);
         }
     }
 
-    static Encoded encode(Path model, List<Integer> keep, long[] ids, long[] types) {
+    static Encoded encode(Path model, List<Integer> keep, long[] ids, long[] types, Integer maxLength) {
         if (types.length != ids.length) {
             throw new IllegalArgumentException("--token-type-ids has " + types.length + " values, --input-ids "
                     + ids.length + "; they must be the same length");
@@ -117,7 +128,9 @@ public final class EncodeCommand implements Callable<Integer> {
             for (int t = 0; t < ids.length; t++) {
                 hidden[t] = Arrays.copyOfRange(flat, (int) (t * e), (int) ((t + 1) * e));
             }
-            return new Encoded(ids, types, loaded.keptLayers(), hidden, out.get(1).toFloatArray());
+            // Only BERT's encoder returns a pooled output after the last hidden state.
+            float[] pooled = out.size() > 1 ? out.get(1).toFloatArray() : null;
+            return new Encoded(ids, types, loaded.keptLayers(), maxLength, hidden, pooled);
         }
     }
 }

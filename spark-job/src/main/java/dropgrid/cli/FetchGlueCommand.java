@@ -3,10 +3,11 @@ package dropgrid.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dropgrid.glue.Download;
 import dropgrid.glue.GlueCache;
 import dropgrid.glue.GlueManifest;
 import dropgrid.glue.GlueTask;
+import dropgrid.hub.Checksum;
+import dropgrid.hub.Download;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ public final class FetchGlueCommand implements Callable<Integer> {
         for (GlueManifest.HubFile file : table.filesOf(tasks)) {
             ProgressBar bar = new ProgressBar(err, file.path(), interactive);
             Download.Outcome outcome = download.fetch(table.url(baseUrl, file),
-                    dir.resolve(file.path()), file.bytes(), file.sha256(), bar);
+                    dir.resolve(file.path()), file.bytes(), Checksum.sha256(file.sha256()), bar);
             String state = outcome.name().toLowerCase(Locale.ROOT);
             bar.finish(state);
             String task = tasks.stream().filter(t -> t.hfName().equals(file.taskDir())).findFirst().orElseThrow()

@@ -43,7 +43,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         FineTuneCellRunner runner = new FineTuneCellRunner(line -> spec.commandLine().getErr().println(line));
-        CellResult result = runner.run(options.cell());
+        CellResult result = runner.run(options.cell(spec.commandLine().getErr()));
         spec.commandLine().getOut().println(json(result));
         spec.commandLine().getOut().flush();
         return result.ok() ? 0 : 1;

@@ -1,6 +1,6 @@
 package dropgrid.cli;
 
-import dropgrid.glue.Download;
+import dropgrid.hub.Download;
 import java.io.PrintWriter;
 import java.util.Locale;
 

@@ -7,6 +7,7 @@ import dropgrid.job.ResultsReader;
 import dropgrid.report.Analysis;
 import dropgrid.report.ReportFiles;
 import dropgrid.report.ReportRow;
+import dropgrid.storage.Location;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,7 +47,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (out != null) {
             return out;
         }
-        if (results.contains("://")) {
+        if (Location.of(results).isRemote()) {
             return Path.of("report");
         }
         Path parent = Path.of(results).toAbsolutePath().normalize().getParent();

@@ -40,8 +40,8 @@ public final class SelectCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (HF safetensors or fetch-model's TF checkpoint).")
-    Path model;
+    @Option(names = "--model", description = ModelArgument.DESCRIPTION)
+    String model;
 
     @Option(names = "--depth", description = "Layers L, for a static strategy without --model.")
     Integer depth;
@@ -77,7 +77,8 @@ public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--allow-all", description = "Allow K = L (embeddings only).")
     boolean allowAll;
 
-    @Option(names = "--max-seq-length", description = "Tokens per example (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-seq-length", description = "Tokens per example, cut to what the model's positions cover"
+            + " (default ${DEFAULT-VALUE}).")
     int maxSeqLength = 128;
 
     @Option(names = "--batch-size", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
@@ -116,14 +117,16 @@ public final class SelectCommand implements Callable<Integer> {
                         + "examples: --model, --task and --glue-dir are required");
             }
             GlueTask glueTask = GlueTask.parse(task);
-            try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model);
-                    Tokenizer tokenizer = Tokenizers.load(model, checkpoint.architecture())) {
+            Path dir = ModelArgument.localDir(model, spec.commandLine().getErr());
+            try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir);
+                    Tokenizer tokenizer = Tokenizers.load(dir, checkpoint.architecture())) {
                 layers = checkpoint.depth();
+                int length = checkpoint.config().sequenceLength(maxSeqLength);
                 List<Example> chosen = LayerSimilarity.sample(GlueData.load(glueDir, glueTask, Split.TRAIN),
                         parsed.sample());
                 List<Tokenizer.Encoding> encodings = new ArrayList<>();
                 for (Example e : chosen) {
-                    encodings.add(tokenizer.encode(e.textA(), e.textB(), maxSeqLength));
+                    encodings.add(tokenizer.encode(e.textA(), e.textB(), length));
                 }
                 examples = encodings.size();
                 SimilaritySource source = kept -> {
@@ -164,7 +167,8 @@ public final class SelectCommand implements Callable<Integer> {
         if (model == null) {
             throw new IllegalArgumentException("give --model DIR or --depth L");
         }
-        try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(model)) {
+        try (PretrainedModels.Checkpoint checkpoint =
+                PretrainedModels.read(ModelArgument.localDir(model, spec.commandLine().getErr()))) {
             return checkpoint.depth();
         }
     }

@@ -14,10 +14,16 @@ import dropgrid.experiment.ExperimentSpec.TwoStageSpec;
 import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
+import dropgrid.hub.HubClient;
+import dropgrid.hub.HubModels;
+import dropgrid.hub.HubSource;
+import dropgrid.hub.ModelManifest;
 import dropgrid.model.Architecture;
+import dropgrid.model.ModelCache;
 import dropgrid.storage.Location;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.train.ModelSource;
 import dropgrid.vocabulary.Baseline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +35,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -42,16 +49,8 @@ import java.util.regex.Pattern;
  */
 final class SpecValidator {
 
-    /** Depths and families of the checkpoints {@code fetch-model} knows by name. */
-    private static final Map<String, ModelSpec> KNOWN_MODELS = Map.of(
-            "bert-base-uncased", new ModelSpec("bert-base-uncased", "bert", "bert-base-uncased", 12),
-            "bert-base-cased", new ModelSpec("bert-base-cased", "bert", "bert-base-cased", 12),
-            "bert-large-uncased", new ModelSpec("bert-large-uncased", "bert", "bert-large-uncased", 24),
-            "distilbert-base-uncased",
-            new ModelSpec("distilbert-base-uncased", "distilbert", "distilbert-base-uncased", 6),
-            "roberta-base", new ModelSpec("roberta-base", "roberta", "roberta-base", 12),
-            "xlnet-base-cased", new ModelSpec("xlnet-base-cased", "xlnet", "xlnet-base-cased", 12));
-
+    private static final String SOURCE_FORMS = "a model directory, an s3a:// prefix, a model name ("
+            + String.join(", ", ModelSource.names()) + ") or hf:<org>/<name>[@<revision>]";
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final ObjectMapper CONFIG_JSON =
@@ -243,18 +242,28 @@ final class SpecValidator {
             String source = null;
             boolean local = false;
             if (m.source() == null) {
-                error(at + ".source", "missing; required: a model directory, an s3a:// prefix or a fetch-model name");
+                error(at + ".source", "missing; required: " + SOURCE_FORMS);
             } else {
                 String expanded = expand(at + ".source", m.source());
                 if (expanded != null && expanded.isBlank()) {
-                    error(at + ".source", "empty; expected a model directory, an s3a:// prefix or a fetch-model name");
+                    error(at + ".source", "empty; expected " + SOURCE_FORMS);
+                } else if (expanded != null && HubSource.isHub(expanded)) {
+                    source = expanded;
                 } else if (expanded != null) {
                     String asPath = resolvePath(expanded);
                     local = !isRemote(asPath) && looksLikePath(expanded, asPath);
                     source = isRemote(asPath) || local ? asPath : expanded;
                 }
             }
-            if (source != null && isRemote(source)) {
+            if (source != null && HubSource.isHub(source)) {
+                ModelSource.Known known = hubModel(at + ".source", source);
+                if (known != null) {
+                    depth = reconcile(at + ".layers", depth, known.layers());
+                    architecture = reconcileArchitecture(at, architecture, known.architecture());
+                } else {
+                    source = null;
+                }
+            } else if (source != null && isRemote(source)) {
                 if (depth == null) {
                     error(at + ".layers", "missing; required when the source is remote ('" + source + "')");
                 }
@@ -262,8 +271,8 @@ final class SpecValidator {
                 Path dir = Paths.get(source);
                 if (!Files.isDirectory(dir)) {
                     error(at + ".source", "'" + m.source() + "' is not a directory (" + dir
-                            + "); expected a model directory with config.json, an s3a:// prefix or a fetch-model name ("
-                            + String.join(", ", new TreeSet<>(KNOWN_MODELS.keySet())) + ")");
+                            + "); expected a model directory with config.json, an s3a:// prefix, a model name ("
+                            + String.join(", ", ModelSource.names()) + ") or hf:<org>/<name>[@<revision>]");
                 } else {
                     JsonNode config = config(at, dir);
                     if (config != null) {
@@ -276,13 +285,14 @@ final class SpecValidator {
                     }
                 }
             } else if (source != null) {
-                ModelSpec known = KNOWN_MODELS.get(source);
-                if (known != null) {
-                    depth = reconcile(at + ".layers", depth, known.layers());
-                    architecture = architecture == null ? known.architecture() : architecture;
-                } else if (depth == null) {
-                    error(at + ".layers", "missing; required for the fetch-model name '" + source
-                            + "' (known names: " + String.join(", ", new TreeSet<>(KNOWN_MODELS.keySet())) + ")");
+                Optional<ModelSource.Known> known = ModelSource.known(source);
+                if (known.isPresent()) {
+                    depth = reconcile(at + ".layers", depth, known.get().layers());
+                    architecture = reconcileArchitecture(at, architecture, known.get().architecture());
+                } else {
+                    error(at + ".source", "'" + source + "' is neither a directory nor a model name; expected "
+                            + SOURCE_FORMS);
+                    source = null;
                 }
             }
             Architecture arch = null;
@@ -311,7 +321,44 @@ final class SpecValidator {
         return models;
     }
 
-    /** A value meant as a path rather than a fetch-model name: it has path syntax or names an existing directory. */
+    /**
+     * The architecture and depth of a Hub source, from the model manifest when it pins it, from the
+     * model cache when it was fetched already, else from the Hub itself (its revision listing and
+     * {@code config.json}); null, with an error, when none of them knows it.
+     */
+    private ModelSource.Known hubModel(String path, String written) {
+        HubSource source;
+        try {
+            source = HubSource.parse(written);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
+            return null;
+        }
+        Optional<ModelManifest.Entry> pin = ModelManifest.builtIn().byRepository(source.repository())
+                .filter(e -> source.revision() == null || source.revision().equals(e.revision()));
+        if (pin.isPresent()) {
+            return new ModelSource.Known(pin.get().architecture(), pin.get().layers());
+        }
+        Optional<Path> cached = HubModels.knownDir(source, ModelCache.root(env))
+                .filter(HubModels::isComplete);
+        if (cached.isPresent()) {
+            JsonNode config = config(path, cached.get());
+            return config == null ? null : new ModelSource.Known(config.path("model_type").asText(null),
+                    depthOf(config));
+        }
+        HubClient hub = new HubClient(env.getOrDefault("HF_ENDPOINT", HubClient.DEFAULT_ENDPOINT), env.get("HF_TOKEN"));
+        try {
+            HubClient.Revision listing = hub.revision(source.repository(),
+                    source.revision() == null ? "main" : source.revision());
+            JsonNode config = CONFIG_JSON.readTree(hub.smallFile(source.repository(), listing.commit(), "config.json"));
+            return new ModelSource.Known(config.path("model_type").asText(null), depthOf(config));
+        } catch (IllegalArgumentException | IOException e) {
+            error(path, "'" + written + "' cannot be looked up on " + hub.endpoint() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A value meant as a path rather than a model name: it has path syntax or names an existing directory. */
     private static boolean looksLikePath(String written, String resolved) {
         return written.startsWith("/") || written.startsWith(".") || written.startsWith("~")
                 || written.chars().filter(c -> c == '/').count() >= 2

@@ -21,7 +21,7 @@ import org.apache.hadoop.fs.Path;
  * should cross the network once per executor, not once per cell. Copies live in a temporary
  * directory removed when the JVM exits.
  */
-final class InputStaging {
+public final class InputStaging {
 
     private static final Map<String, String> STAGED = new ConcurrentHashMap<>();
     private static volatile java.nio.file.Path root;
@@ -39,6 +39,14 @@ final class InputStaging {
             glue = java.nio.file.Path.of(taskDir).getParent().toString();
         }
         return cell.withInputs(model, glue);
+    }
+
+    /**
+     * A local copy of a remote model for a command that runs without Spark, with the {@code
+     * spark.hadoop.*} system properties as its Hadoop configuration (S3A endpoint and credentials).
+     */
+    public static java.nio.file.Path localModel(String uri) {
+        return java.nio.file.Path.of(local(uri, HadoopConf.fromSystemProperties()));
     }
 
     private static String local(String uri, Configuration conf) {

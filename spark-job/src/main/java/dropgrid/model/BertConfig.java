@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * BERT's hyper-parameters, named as in Hugging Face's {@code config.json} and Google's {@code
@@ -87,6 +88,11 @@ public record BertConfig(
     @Override
     public int depth() {
         return numHiddenLayers;
+    }
+
+    @Override
+    public OptionalInt positionLimit() {
+        return OptionalInt.of(maxPositionEmbeddings);
     }
 
     /** The same model with every dropout rate (hidden, attention, classifier) set to {@code p}. */

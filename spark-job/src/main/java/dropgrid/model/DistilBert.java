@@ -18,6 +18,7 @@ import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * DistilBERT (Sanh et al., "DistilBERT, a distilled version of BERT", arXiv 1910.01108): BERT's
@@ -94,6 +95,11 @@ public final class DistilBert {
         @Override
         public int depth() {
             return nLayers;
+        }
+
+        @Override
+        public OptionalInt positionLimit() {
+            return OptionalInt.of(maxPositionEmbeddings);
         }
 
         @Override

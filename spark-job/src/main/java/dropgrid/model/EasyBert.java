@@ -57,6 +57,11 @@ public enum EasyBert {
         return id;
     }
 
+    /** L, its transformer layers. */
+    public int layers() {
+        return layers;
+    }
+
     public String artifactId() {
         return artifactId;
     }

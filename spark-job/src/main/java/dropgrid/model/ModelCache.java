@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The local model cache that {@code dropgrid fetch-model} fills and cells read from: a pre-trained BERT
@@ -33,11 +34,21 @@ public final class ModelCache {
 
     /** Where models live: {@code $DROPGRID_HOME/models/NAME}, else {@code ~/.cache/dropgrid/models/NAME}. */
     public static Path defaultDir(String name) {
-        String home = System.getenv("DROPGRID_HOME");
-        Path root = home != null && !home.isEmpty()
+        return root().resolve(name);
+    }
+
+    /** The model cache: {@code $DROPGRID_HOME/models}, else {@code ~/.cache/dropgrid/models}. */
+    public static Path root() {
+        return root(System.getenv());
+    }
+
+    /** The model cache as {@code env} places it. */
+    public static Path root(Map<String, String> env) {
+        String home = env.get("DROPGRID_HOME");
+        Path base = home != null && !home.isEmpty()
                 ? Path.of(home)
                 : Path.of(System.getProperty("user.home"), ".cache", "dropgrid");
-        return root.resolve("models").resolve(name);
+        return base.resolve("models");
     }
 
     /** {@code $DROPGRID_MAVEN_REPOSITORY}, else Maven Central. */

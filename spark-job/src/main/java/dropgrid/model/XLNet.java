@@ -17,6 +17,7 @@ import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * XLNet (Yang et al., "XLNet: Generalized Autoregressive Pretraining for Language Understanding",
@@ -125,6 +126,12 @@ public final class XLNet {
         @Override
         public int depth() {
             return nLayer;
+        }
+
+        /** Relative positions: any length fits. */
+        @Override
+        public OptionalInt positionLimit() {
+            return OptionalInt.empty();
         }
 
         @Override

@@ -84,7 +84,7 @@ public final class FineTuneCellRunner implements CellRunner {
         EngineThreads.use(cell.threads());
         GlueTask task = GlueTask.parse(cell.task());
         Hyperparameters hp = cell.hyperparameters();
-        Path modelDir = ModelSource.resolve(cell.modelSource());
+        Path modelDir = ModelSource.resolve(cell.modelSource(), line -> log.accept(cellTag(cell) + line));
         Path glueDir = localGlueDir(cell.glueDir());
         PretrainedModels.Checkpoint checkpoint = CHECKPOINTS.computeIfAbsent(modelDir, PretrainedModels::read);
         if (checkpoint.architecture() != cell.architecture()) {
@@ -93,11 +93,16 @@ public final class FineTuneCellRunner implements CellRunner {
         }
         Tokenizer tokenizer = TOKENIZERS.computeIfAbsent(modelDir, dir -> Tokenizers.load(dir, cell.architecture()));
         int depth = checkpoint.depth();
+        int seqLength = checkpoint.config().sequenceLength(hp.maxSeqLength());
+        if (seqLength < hp.maxSeqLength()) {
+            log.accept(cellTag(cell) + "max_seq_length " + hp.maxSeqLength() + " cut to " + seqLength
+                    + ", the positions " + modelDir + " covers");
+        }
 
         List<Example> trainExamples = GlueData.load(glueDir, task, Split.TRAIN, cell.limits().maxTrainExamples(),
                 cell.seed());
-        List<EncodedExample> train = encode(trainExamples, task, tokenizer, hp.maxSeqLength());
-        Collator collator = Collator.of(tokenizer, hp.dynamicPadding(), hp.maxSeqLength());
+        List<EncodedExample> train = encode(trainExamples, task, tokenizer, seqLength);
+        Collator collator = Collator.of(tokenizer, hp.dynamicPadding(), seqLength);
 
         try (NDManager manager = NDManager.newBaseManager(device)) {
             Stages stages = cell.stage() == DropStage.PRETRAINED
@@ -113,7 +118,7 @@ public final class FineTuneCellRunner implements CellRunner {
             for (Split split : task.devSplits()) {
                 List<Example> devExamples = GlueData.load(glueDir, task, split, cell.limits().maxEvalExamples(),
                         cell.seed());
-                List<EncodedExample> dev = encode(devExamples, task, tokenizer, hp.maxSeqLength());
+                List<EncodedExample> dev = encode(devExamples, task, tokenizer, seqLength);
                 float[][] outputs = Evaluator.predict(model.classifier(), manager, dev, collator,
                         Math.max(MIN_EVAL_BATCH, hp.batchSize()));
                 TaskScore splitScore = score(task, split, dev, outputs);
@@ -231,9 +236,10 @@ public final class FineTuneCellRunner implements CellRunner {
                         "static strategy '" + cell.strategy() + "' asked for a similarity pass");
             }
             int sample = strategy.options(cell.strategyOptions(), cell.seed()).sample();
+            int seqLength = checkpoint.config().sequenceLength(cell.hyperparameters().maxSeqLength());
             List<Tokenizer.Encoding> encodings = new ArrayList<>();
             for (Example e : LayerSimilarity.sample(trainExamples, sample)) {
-                encodings.add(tokenizer.encode(e.textA(), e.textB(), cell.hyperparameters().maxSeqLength()));
+                encodings.add(tokenizer.encode(e.textA(), e.textB(), seqLength));
             }
             try (NDManager scope = manager.newSubManager(); GradientTape noGrad = GradientTape.pause()) {
                 PretrainedModels.Loaded model = PretrainedModels.build(checkpoint, kept, task.numOutputs(), 0.0, scope);

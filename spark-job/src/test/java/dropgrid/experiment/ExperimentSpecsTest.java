@@ -38,7 +38,7 @@ class ExperimentSpecsTest {
 
     @Test
     void paperGridsHave152CellsWithThePapersSettings() throws IOException {
-        for (String spec : List.of("paper-bert.yaml", "paper-xlnet.yaml", "paper-distilbert.yaml")) {
+        for (String spec : List.of("paper-bert.yaml", "paper-xlnet.yaml", "paper-distilbert.yaml", "paper-roberta.yaml")) {
             Grid grid = load(spec);
             // 6 strategies x 3 K x 8 tasks + one baseline per task.
             assertEquals(152, grid.cells().size(), spec);
@@ -48,6 +48,7 @@ class ExperimentSpecsTest {
         assertEquals(List.of(0, 1, 2, 3), load("paper-distilbert.yaml").cells().stream().map(Cell::drop).distinct()
                 .sorted().toList());
         assertEquals(Map.of("xlnet-base-cased", 12), load("paper-xlnet.yaml").depths());
+        assertEquals(Map.of("roberta-base", 12), load("paper-roberta.yaml").depths());
     }
 
     @Test

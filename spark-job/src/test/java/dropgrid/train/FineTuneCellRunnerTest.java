@@ -54,6 +54,14 @@ class FineTuneCellRunnerTest {
         assertFalse(r.finishedAt().isBefore(r.startedAt()));
     }
 
+    /** bert-bare has 32 positions: a 64-token max_seq_length is cut to them instead of failing every example. */
+    @Test
+    void aMaxSeqLengthBeyondThePositionTableIsCutToIt() {
+        Hyperparameters longer = new Hyperparameters(1e-3, 8, 1, 64, 0.1, true, 0.01, 1.0, 0.1, true, false);
+        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), longer));
+        assertEquals(Status.OK, r.status(), r.failureReason());
+    }
+
     /** STS-B's Pearson r is continuous, so any difference in the predictions would show in it. */
     @Test
     void sameSeedTwiceGivesTheSameDevScore() {

@@ -1,4 +1,4 @@
-package dropgrid.glue;
+package dropgrid.hub;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,13 +130,59 @@ class DownloadTest {
     @Test
     void missingFileOnTheServerFailsOnceWithTheUrlAndStatus() {
         var e = assertThrows(IOException.class, () -> download.fetch(hub.baseUrl() + "/nope.parquet",
-                dir.resolve("nope.parquet"), 10, SHA256, (done, total) -> {}));
+                dir.resolve("nope.parquet"), 10, Checksum.sha256(SHA256), (done, total) -> {}));
         assertEquals("GET " + hub.baseUrl() + "/nope.parquet answered HTTP 404", e.getMessage());
         assertEquals(1, hub.requests().size());
     }
 
+    @Test
+    void anEtagContradictingThePinFailsBeforeAnyByteIsWritten() {
+        hub.header("/f.parquet", "X-Linked-Etag", "\"" + "ab".repeat(32) + "\"");
+        Path target = dir.resolve("f.parquet");
+        var e = assertThrows(IllegalStateException.class, () -> fetch(target, SHA256));
+        assertTrue(e.getMessage().contains("expected SHA-256 " + SHA256 + ", but the server's ETag says the file has"
+                + " SHA-256 " + "ab".repeat(32)), e.getMessage());
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(target.resolveSibling("f.parquet.part")));
+    }
+
+    @Test
+    void aMatchingEtagAndAGitBlobChecksumPass() throws Exception {
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        sha1.update(("blob " + CONTENT.length + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String blob = HexFormat.of().formatHex(sha1.digest(CONTENT));
+        hub.header("/f.parquet", "ETag", "W/\"" + blob + "\"");
+        Path target = dir.resolve("f.parquet");
+        assertEquals(Download.Outcome.DOWNLOADED, download.fetch(hub.baseUrl() + "/f.parquet", target, CONTENT.length,
+                Checksum.gitBlob(blob), (done, total) -> {}));
+        assertArrayEquals(CONTENT, Files.readAllBytes(target));
+    }
+
+    @Test
+    void redirectsAreFollowedAndTheTokenGoesToTheFirstHostOnly() throws Exception {
+        try (FakeHub storage = new FakeHub()) {
+            storage.serve("/blobs/f", CONTENT);
+            hub.redirect("/f.parquet", storage.baseUrl() + "/blobs/f");
+            hub.header("/f.parquet", "X-Linked-Etag", "\"" + SHA256 + "\"");
+            Path target = dir.resolve("f.parquet");
+            assertEquals(Download.Outcome.DOWNLOADED, download.withBearerToken("hf_secret").fetch(
+                    hub.baseUrl() + "/f.parquet", target, CONTENT.length, Checksum.sha256(SHA256), (d, t) -> {}));
+            assertArrayEquals(CONTENT, Files.readAllBytes(target));
+            assertEquals(List.of(new FakeHub.Request("/f.parquet", null, "Bearer hf_secret")), hub.requests());
+            assertEquals(List.of(new FakeHub.Request("/blobs/f", null, null)), storage.requests());
+        }
+    }
+
+    @Test
+    void aStatusErrorCarriesTheHubsErrorCode() {
+        hub.requireToken("hf_secret");
+        var e = assertThrows(Download.HttpStatusException.class, () -> fetch(dir.resolve("f.parquet"), SHA256));
+        assertEquals(401, e.status());
+        assertEquals("GatedRepo", e.errorCode());
+    }
+
     private Download.Outcome fetch(Path target, String sha256) throws Exception {
-        return download.fetch(hub.baseUrl() + "/f.parquet", target, CONTENT.length, sha256,
+        return download.fetch(hub.baseUrl() + "/f.parquet", target, CONTENT.length, Checksum.sha256(sha256),
                 (done, total) -> lastProgress = done);
     }
 
