@@ -1,7 +1,6 @@
 package dropgrid.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
+import dropgrid.kernels.Activation;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -11,20 +10,20 @@ import java.util.stream.Collectors;
  */
 public enum HiddenActivation {
     /** HF's {@code "gelu"}: exact, with erf (Google's BERT used the tanh approximation). */
-    GELU("gelu"),
-    RELU("relu");
+    GELU("gelu", Activation.GELU),
+    RELU("relu", Activation.RELU);
 
     private final String hfName;
+    private final Activation kernel;
 
-    HiddenActivation(String hfName) {
+    HiddenActivation(String hfName, Activation kernel) {
         this.hfName = hfName;
+        this.kernel = kernel;
     }
 
-    public NDArray apply(NDArray x) {
-        return switch (this) {
-            case GELU -> Activation.gelu(x);
-            case RELU -> Activation.relu(x);
-        };
+    /** The activation as the feed-forward block computes it. */
+    public Activation kernel() {
+        return kernel;
     }
 
     /** Parses a {@code config.json} value; {@code key} names the field for the error. */
