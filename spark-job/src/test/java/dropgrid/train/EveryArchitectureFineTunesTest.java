@@ -37,7 +37,7 @@ class EveryArchitectureFineTunesTest {
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"bert-bare, 0, 0, RIGHT", "distilbert-tiny, 0, 0, RIGHT", "roberta-tiny, 1, 0, RIGHT",
-        "xlnet-tiny, 5, 3, LEFT"})
+        "xlnet-tiny, 5, 3, LEFT", "albert-tiny, 0, 0, RIGHT"})
     void stepsAndEvaluationLeaveNoArraysInTheModelManager(String model, long padId, long padTypeId,
             PaddingSide side) {
         try (NDManager manager = NDManager.newBaseManager();
@@ -55,7 +55,7 @@ class EveryArchitectureFineTunesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"bert-bare, 0, 0, RIGHT", "distilbert-tiny, 0, 0, RIGHT", "roberta-tiny, 1, 0, RIGHT",
-        "xlnet-tiny, 5, 3, LEFT"})
+        "xlnet-tiny, 5, 3, LEFT", "albert-tiny, 0, 0, RIGHT"})
     void threeStepsMoveEveryParameter(String model, long padId, long padTypeId, PaddingSide side) {
         try (NDManager manager = NDManager.newBaseManager();
                 PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(TinyBert.dir(model))) {
