@@ -101,15 +101,19 @@ def save_and_reload(model, cls, name):
     return directory, reloaded
 
 
-def run_cases(model, layer_owner, batches, forward):
-    """forward(model, batch) -> (last_hidden_state, hidden_states or None, logits)."""
-    all_layers = list(layer_owner.layer)
+def run_cases(model, layer_owner, batches, forward, forward_kept=None):
+    """forward(model, batch) -> (last_hidden_state, hidden_states or None, logits) after list surgery on
+    layer_owner.layer; or, for a model without a layer list, forward_kept(batch, kept) -> the same."""
+    all_layers = list(layer_owner.layer) if layer_owner is not None else None
     cases = []
     for batch_name, batch in batches.items():
         for kept in KEPT_SUBSETS if batch_name in ("singles", "pairs") else KEPT_SUBSETS[:1]:
-            layer_owner.layer = torch.nn.ModuleList([all_layers[i] for i in kept])
             with torch.no_grad():
-                last, hidden, logits = forward(model, batch)
+                if forward_kept is not None:
+                    last, hidden, logits = forward_kept(batch, kept)
+                else:
+                    layer_owner.layer = torch.nn.ModuleList([all_layers[i] for i in kept])
+                    last, hidden, logits = forward(model, batch)
             case = {
                 "batch": batch_name,
                 "kept": kept,
@@ -120,7 +124,8 @@ def run_cases(model, layer_owner, batches, forward):
                 assert len(hidden) == len(kept) + 1, len(hidden)
                 case["hidden_states"] = [tensor(h) for h in hidden]
             cases.append(case)
-    layer_owner.layer = torch.nn.ModuleList(all_layers)
+    if layer_owner is not None:
+        layer_owner.layer = torch.nn.ModuleList(all_layers)
     return cases
 
 
@@ -271,18 +276,12 @@ def albert(generator):
         pooled = albert_model.pooler_activation(albert_model.pooler(hidden[:, 0]))
         return hidden, states, model.classifier(pooled)
 
-    cases = []
-    for batch_name, batch in batches.items():
-        for kept in KEPT_SUBSETS:
-            with torch.no_grad():
-                last, hidden, logits = forward_kept(batch, kept)
-                if kept == KEPT_SUBSETS[0]:
-                    reference = model(input_ids=batch[0], token_type_ids=batch[1], attention_mask=batch[2])
-                    assert (reference.logits - logits).abs().max() < 1e-12, "manual passes differ from AlbertModel"
-            case = {"batch": batch_name, "kept": kept, "last_hidden_state": tensor(last), "logits": tensor(logits)}
-            if kept == KEPT_SUBSETS[0] and batch_name == "pairs":
-                case["hidden_states"] = [tensor(h) for h in hidden]
-            cases.append(case)
+    with torch.no_grad():
+        for batch in batches.values():
+            reference = model(input_ids=batch[0], token_type_ids=batch[1], attention_mask=batch[2]).logits
+            assert (reference - forward_kept(batch, KEPT_SUBSETS[0])[2]).abs().max() < 1e-12, \
+                "the passes run here differ from AlbertModel"
+    cases = run_cases(model, None, batches, None, forward_kept)
     write_golden(directory, batches, cases)
 
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dropgrid.kernels.Activation;
 import dropgrid.kernels.Kernels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -360,7 +361,7 @@ public final class Albert {
         public Shape[] getOutputShapes(Shape[] inputs) {
             Shape x = embeddingHiddenMappingIn.getOutputShapes(new Shape[] {inputs[0]})[0];
             Shape[] out = new Shape[passes.size() + 1];
-            java.util.Arrays.fill(out, x);
+            Arrays.fill(out, x);
             return out;
         }
 
