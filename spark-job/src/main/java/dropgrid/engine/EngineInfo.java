@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Utils;
+import dropgrid.kernels.TorchNative;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ import java.util.regex.Pattern;
  * @param pytorchLibraryPath the {@code PYTORCH_LIBRARY_PATH} DJL was given, null when unset
  * @param nvrtcSkipped the CUDA run-time compiler library left out for want of a driver ({@link NativeLoader})
  * @param extraLibraries the libraries named in {@code PYTORCH_EXTRA_LIBRARY_PATH} and whether each is loaded
+ * @param nativeKernels whether dropgrid's own kernels ({@code libdropgrid_torch.so}) are loaded, and from where
+ * @param tf32Override {@code TORCH_ALLOW_TF32_CUBLAS_OVERRIDE}, which ATen reads once: {@code 1} makes a
+ *     GPU's fp32 matmuls TF32; null when unset (PyTorch's default: strict fp32)
  */
 public record EngineInfo(
         String engine,
@@ -60,7 +64,9 @@ public record EngineInfo(
         String jniLibrary,
         String pytorchLibraryPath,
         String nvrtcSkipped,
-        Map<String, Boolean> extraLibraries) {
+        Map<String, Boolean> extraLibraries,
+        String nativeKernels,
+        String tf32Override) {
 
     private static final Path MAPS = Path.of("/proc/self/maps");
     /** DJL unpacks a JNI library into {@code <version>-<flavor>-<os>-<arch>/}. */
@@ -97,7 +103,8 @@ public record EngineInfo(
                 devices.gpus().size(), devices.gpus(), devices.problem(), System.getenv("CUDA_VISIBLE_DEVICES"),
                 JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(),
                 Utils.getEngineCacheDir("pytorch").toAbsolutePath().toString(), jni,
-                Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH"), NativeLoader.skipped(), extra);
+                Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH"), NativeLoader.skipped(), extra,
+                TorchNative.status(), System.getenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE"));
     }
 
     /** {@link #engine()} of this JVM's engine, worked out once (the engine never changes in a JVM). */

@@ -20,6 +20,8 @@ import dropgrid.experiment.ExperimentSpec.ModelSpec;
 import dropgrid.experiment.ExperimentSpec.ResourcesSpec;
 import dropgrid.experiment.ExperimentSpec.StrategySpec;
 import dropgrid.experiment.ExperimentSpec.TwoStageSpec;
+import dropgrid.kernels.Precision;
+import dropgrid.kernels.TorchNative;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
 import dropgrid.train.ModelSource;
@@ -553,6 +555,10 @@ final class SpecValidator {
                 error("hyperparameters.per_task." + t.dirName(), e.getMessage());
             }
         }
+        perTask.values().stream().map(Hyperparameters::precision).filter(Precision::reduced).findFirst()
+                .filter(p -> !TorchNative.available())
+                .ifPresent(p -> error("hyperparameters.precision", p + " needs dropgrid's native kernels, which do"
+                        + " not load here (" + TorchNative.status() + "); use fp32"));
         return perTask;
     }
 

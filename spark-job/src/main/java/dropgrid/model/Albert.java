@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -16,7 +15,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
-import dropgrid.kernels.Activation;
 import dropgrid.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -200,8 +198,8 @@ public final class Albert {
     /**
      * {@code attention}, HF's {@code AlbertAttention}: the {@code query}, {@code key}, {@code value}
      * projections, attention, then {@code dense} → dropout → {@code LayerNorm}(· + x), one {@link
-     * Kernels#attentionBlock} in the thread's precision. Inputs {@code NDList(x (B, T, E), keep mask (B,
-     * 1, 1, T))}.
+     * Kernels#attentionBlock} in the thread's precision. Inputs {@code NDList(x (B, T, E), additive mask
+     * (B, 1, 1, T))}.
      */
     static final class Attention extends AbstractBlock {
         private final AlbertConfig config;
@@ -225,7 +223,7 @@ public final class Albert {
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray x = inputs.get(0);
             return new NDList(Kernels.attentionBlock(x, inputs.get(1),
-                    arrays(ps, x, training, query, key, value, dense, layerNorm), config.numAttentionHeads(),
+                    BlockWeights.of(ps, x, training, query, key, value, dense, layerNorm), config.numAttentionHeads(),
                     config.layerNormEps(), config.attentionProbsDropoutProb(), config.hiddenDropoutProb(), training));
         }
 
@@ -268,7 +266,7 @@ public final class Albert {
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray attended = attention.forward(ps, inputs, training).head();
             return new NDList(Kernels.feedForwardBlock(attended,
-                    arrays(ps, attended, training, ffn, ffnOutput, fullLayerLayerNorm), activation(config.hiddenAct()),
+                    BlockWeights.of(ps, attended, training, ffn, ffnOutput, fullLayerLayerNorm), config.hiddenAct().kernel(),
                     config.layerNormEps(), 0, 0, training));
         }
 
@@ -412,7 +410,8 @@ public final class Albert {
             EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
             EncoderInputs.checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, new NDList(x, Kernels.keepMask(inputs.get(2))), training);
+            return encoder.forward(ps, new NDList(x, EncoderInputs.additiveMask(inputs.get(2), x.getDataType())),
+                    training);
         }
 
         @Override
@@ -490,25 +489,6 @@ public final class Albert {
         public boolean loadWeights(Weights weights) {
             return HfParameters.loadByKey(this, weights, "albert.", List.of("classifier."));
         }
-    }
-
-    /** The parameters of {@code blocks} in registration order (weight, bias; gamma, beta), as the kernels take them. */
-    private static List<NDArray> arrays(ParameterStore ps, NDArray like, boolean training, Block... blocks) {
-        List<NDArray> out = new ArrayList<>();
-        for (Block block : blocks) {
-            for (var parameter : block.getParameters()) {
-                out.add(ps.getValue(parameter.getValue(), like.getDevice(), training));
-            }
-        }
-        return out;
-    }
-
-    private static Activation activation(HiddenActivation act) {
-        return switch (act) {
-            case GELU -> Activation.GELU;
-            case GELU_NEW -> Activation.GELU_TANH;
-            case RELU -> Activation.RELU;
-        };
     }
 
     private static Linear linear(int units) {

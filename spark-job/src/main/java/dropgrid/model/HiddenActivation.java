@@ -1,7 +1,6 @@
 package dropgrid.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
+import dropgrid.kernels.Activation;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -11,27 +10,22 @@ import java.util.stream.Collectors;
  */
 public enum HiddenActivation {
     /** HF's {@code "gelu"}: exact, with erf (Google's BERT used the tanh approximation). */
-    GELU("gelu"),
-    /** HF's {@code "gelu_new"}: the tanh approximation, 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))), ALBERT's. */
-    GELU_NEW("gelu_new"),
-    RELU("relu");
+    GELU("gelu", Activation.GELU),
+    /** HF's {@code "gelu_new"}: the tanh approximation, ALBERT's. */
+    GELU_NEW("gelu_new", Activation.GELU_TANH),
+    RELU("relu", Activation.RELU);
 
     private final String hfName;
+    private final Activation kernel;
 
-    HiddenActivation(String hfName) {
+    HiddenActivation(String hfName, Activation kernel) {
         this.hfName = hfName;
+        this.kernel = kernel;
     }
 
-    public NDArray apply(NDArray x) {
-        return switch (this) {
-            case GELU -> Activation.gelu(x);
-            case GELU_NEW -> {
-                NDArray inner = x.pow(Scalars.like(x, 3)).mul(Scalars.like(x, 0.044715)).add(x)
-                        .mul(Scalars.like(x, Math.sqrt(2 / Math.PI)));
-                yield inner.tanh().add(Scalars.like(x, 1)).mul(x).mul(Scalars.like(x, 0.5));
-            }
-            case RELU -> Activation.relu(x);
-        };
+    /** The activation as the feed-forward block computes it. */
+    public Activation kernel() {
+        return kernel;
     }
 
     /** Parses a {@code config.json} value; {@code key} names the field for the error. */
