@@ -82,10 +82,10 @@ JNIEXPORT jstring JNICALL Java_dropgrid_kernels_TorchNative_torchVersion(JNIEnv*
 }
 
 // BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same):
-// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); keep (B, 1, 1, T) bool, true
-// where a key may be attended to; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
+// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask additive (B, 1, 1, T), cast
+// to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv* env, jclass, jlong jx,
-    jlong jkeep, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
+    jlong jmask, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
     jboolean training, jint precision) {
   return guarded<jlong>(env, [&] {
     const at::Tensor& x = tensor(jx);
@@ -98,7 +98,7 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv*
     auto qkv = linearIn(x, at::cat({w[0], w[2], w[4]}), at::cat({w[1], w[3], w[5]}), type)
                    .view({B, T, 3, heads, H})
                    .permute({2, 0, 3, 1, 4});  // (3, B, N, T, H)
-    auto context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], tensor(jkeep),
+    auto context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], tensor(jmask).to(type),
         training ? attentionDropout : 0.0);
     context = context.transpose(1, 2).reshape({B, T, E});
     auto out = dropoutIf(linearIn(context, w[6], w[7], type), hiddenDropout, training);
@@ -119,6 +119,45 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_feedForwardBlock(JNIEn
     auto inner = dropoutIf(activate(linearIn(x, w[0], w[1], type), activation), innerDropout, training);
     auto out = dropoutIf(linearIn(inner, w[2], w[3], type), hiddenDropout, training);
     return handle(at::layer_norm(out + x, {x.size(-1)}, w[4], w[5], eps));
+  });
+}
+
+// Transformer-XL relative attention as XLNet fine-tunes with it (HF XLNetRelativeAttention, content stream
+// only): LayerNorm(h + dropout(o(softmax((q·k + q·r + segment) / sqrt(H) - 1e30 mask) · v))). h (B, T, E);
+// relative (R, E) positional encodings, R = 2T; segmentDiffers and masked (B, 1, T, T), 1 where two
+// positions are in different segments / where a key is hidden. Weights q, k, v, o, r (E, N, H),
+// rWBias, rRBias, rSBias (N, H), segEmbed (2, N, H), lnWeight, lnBias. The scores are masked and
+// normalised in fp32, as under torch.autocast, where HF's fp32 mask promotes them.
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_relativeAttentionBlock(JNIEnv* env, jclass, jlong jh,
+    jlong jrelative, jlong jsegmentDiffers, jlong jmasked, jlongArray jweights, jdouble eps, jdouble p,
+    jboolean training, jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& h = tensor(jh);
+    auto w = tensors(env, jweights);
+    TORCH_CHECK(w.size() == 11, "relativeAttentionBlock takes 11 weights, got ", w.size());
+    auto type = computeType(precision);
+    int64_t B = h.size(0), T = h.size(1), E = h.size(2), N = w[0].size(1), H = w[0].size(2);
+    auto hc = h.to(type);
+    auto heads = [&](const at::Tensor& projection) {  // (B, T, E) -> (B, N, T, H)
+      return at::matmul(hc, projection.to(type).reshape({E, N * H})).view({B, T, N, H}).transpose(1, 2);
+    };
+    auto q = heads(w[0]), k = heads(w[1]), v = heads(w[2]);
+    auto kr = at::matmul(tensor(jrelative).to(type), w[4].to(type).reshape({E, N * H}))
+                  .view({1, -1, N, H}).permute({0, 2, 3, 1});  // (1, N, H, R)
+    auto bias = [&](const at::Tensor& b) { return b.to(type).view({1, N, 1, H}); };
+    auto content = at::matmul(q + bias(w[5]), k.transpose(2, 3));  // (B, N, T, T)
+    auto position = at::matmul(q + bias(w[6]), kr);                // (B, N, T, R)
+    int64_t R = position.size(3);
+    position = position.reshape({B, N, R, T}).narrow(2, 1, R - 1).reshape({B, N, T, R - 1}).narrow(3, 0, T);
+    auto segmentScores = at::matmul(q + bias(w[7]), w[8].to(type).view({1, 2, N, H}).permute({0, 2, 3, 1}));
+    auto same = segmentScores.narrow(3, 0, 1), different = segmentScores.narrow(3, 1, 1);
+    auto segment = same + tensor(jsegmentDiffers).to(type) * (different - same);
+    auto scores = ((content + position + segment) * (1.0 / std::sqrt(static_cast<double>(H)))).to(at::kFloat) -
+                  tensor(jmasked) * 1e30;
+    auto probabilities = dropoutIf(at::softmax(scores, -1), p, training).to(type);
+    auto attended = at::matmul(probabilities, v).transpose(1, 2).reshape({B, T, N * H});
+    auto out = dropoutIf(at::matmul(attended, w[3].to(type).reshape({E, N * H}).t()), p, training);
+    return handle(at::layer_norm(out + h, {E}, w[9], w[10], eps));
   });
 }
 
@@ -176,13 +215,15 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_adamw(JNIEnv* env, jcla
   });
 }
 
-// torch.amp.GradScaler.unscale_: gradients *= invScale in place; foundInf becomes 1 if any is NaN/inf.
+// torch.amp.GradScaler.unscale_: gradients /= scale in place; foundInf becomes 1 if any is NaN/inf, else 0.
 JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_unscaleGradients(JNIEnv* env, jclass, jlongArray jgrads,
-    jlong jfoundInf, jlong jinvScale) {
+    jlong jfoundInf, jlong jscale) {
   guarded<int>(env, [&] {
     auto grads = tensors(env, jgrads);
     at::NoGradGuard noGrad;
-    at::_amp_foreach_non_finite_check_and_unscale_(grads, tensor(jfoundInf), tensor(jinvScale));
+    at::Tensor& foundInf = tensor(jfoundInf);
+    foundInf.zero_();
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, foundInf, tensor(jscale).reciprocal());
     return 0;
   });
 }
@@ -197,6 +238,19 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_updateScale(JNIEnv* env
         growthInterval);
     return 0;
   });
+}
+
+// TF32 matmuls and convolutions on CUDA for fp32 compute (what TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 sets).
+JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_allowTf32(JNIEnv* env, jclass, jboolean allow) {
+  guarded<int>(env, [&] {
+    at::globalContext().setAllowTF32CuBLAS(allow);
+    at::globalContext().setAllowTF32CuDNN(allow);
+    return 0;
+  });
+}
+
+JNIEXPORT jboolean JNICALL Java_dropgrid_kernels_TorchNative_tf32Allowed(JNIEnv* env, jclass) {
+  return guarded<jboolean>(env, [&] { return static_cast<jboolean>(at::globalContext().allowTF32CuBLAS()); });
 }
 
 }  // extern "C"

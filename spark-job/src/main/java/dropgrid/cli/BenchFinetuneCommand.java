@@ -48,19 +48,20 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("model", dynamic.cell().modelSource());
         out.put("task", dynamic.cell().task());
-        out.put("device", dynamic.device());
-        out.put("kept_layers", dynamic.keptLayers().size());
+        out.put("device", dynamic.execution().device());
+        out.put("kept_layers", dynamic.layers().keptLayers().size());
         out.put("batch_size", dynamic.cell().hyperparameters().batchSize());
         out.put("max_seq_length", dynamic.cell().hyperparameters().maxSeqLength());
         out.put("length_grouping", dynamic.cell().hyperparameters().lengthGrouping());
         out.put("threads", dynamic.cell().threads());
         out.put("repeats", repeats);
-        out.put("train_steps", dynamic.trainSteps());
-        out.put("fixed_train_tokens_per_second", fixed.trainTokensPerSecond());
-        out.put("dynamic_train_tokens_per_second", dynamic.trainTokensPerSecond());
-        out.put("dynamic_over_fixed", dynamic.trainTokensPerSecond() / fixed.trainTokensPerSecond());
-        out.put("fixed_finetune_seconds", fixed.finetuneSeconds());
-        out.put("dynamic_finetune_seconds", dynamic.finetuneSeconds());
+        out.put("train_steps", dynamic.training().trainSteps());
+        out.put("fixed_train_tokens_per_second", fixed.training().trainTokensPerSecond());
+        out.put("dynamic_train_tokens_per_second", dynamic.training().trainTokensPerSecond());
+        out.put("dynamic_over_fixed",
+                dynamic.training().trainTokensPerSecond() / fixed.training().trainTokensPerSecond());
+        out.put("fixed_finetune_seconds", fixed.training().finetuneSeconds());
+        out.put("dynamic_finetune_seconds", dynamic.training().finetuneSeconds());
         out.put("status", (ok ? Status.OK : Status.FAILED).id());
         out.put("failure_reason", (fixed.failureReason() + " " + dynamic.failureReason()).trim());
         spec.commandLine().getOut().println(out);
@@ -73,6 +74,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         if (best == null || !run.ok()) {
             return run;
         }
-        return best.ok() && best.trainTokensPerSecond() >= run.trainTokensPerSecond() ? best : run;
+        boolean bestIsFaster = best.training().trainTokensPerSecond() >= run.training().trainTokensPerSecond();
+        return best.ok() && bestIsFaster ? best : run;
     }
 }

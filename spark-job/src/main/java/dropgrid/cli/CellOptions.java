@@ -2,6 +2,7 @@ package dropgrid.cli;
 
 import dropgrid.drop.Baseline;
 import dropgrid.drop.Explicit;
+import dropgrid.kernels.Precision;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
 import dropgrid.storage.Location;
@@ -77,6 +78,11 @@ final class CellOptions {
     @Option(names = "--length-grouping", description = "Batch examples of similar length together (seeded).")
     boolean lengthGrouping;
 
+    @Option(names = "--precision", description = "Compute format of the matmuls, attention and feed-forward: fp32,"
+            + " bf16 (CPUs with AMX or AVX-512-BF16, GPUs from Ampere on) or fp16 (older GPUs; dynamic loss"
+            + " scaling). Weights, optimiser and LayerNorm stay fp32. Default: ${DEFAULT-VALUE}.")
+    String precision = "fp32";
+
     @Option(names = "--max-train-examples", description = "Seeded subset of the training set (0 = all).")
     int maxTrainExamples;
 
@@ -136,7 +142,8 @@ final class CellOptions {
                 base.maxGradNorm(),
                 base.dropout(),
                 dynamicPadding,
-                lengthGrouping);
+                lengthGrouping,
+                Precision.parse("--precision", precision));
         return new Cell("cli", dir.getFileName().toString(), architecture, source, task, glueDir.toString(),
                 strategyName, k, dropStage(), options, seed, hp,
                 new Limits(maxTrainExamples, maxEvalExamples, maxSteps),

@@ -4,22 +4,19 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dropgrid.drop.LayerSimilarity;
 import dropgrid.drop.Selection;
-import dropgrid.drop.SimilaritySource;
 import dropgrid.drop.Strategies;
 import dropgrid.drop.StrategyOptions;
-import dropgrid.glue.Example;
 import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
 import dropgrid.model.PretrainedModels;
 import dropgrid.tokenize.Tokenizer;
 import dropgrid.tokenize.Tokenizers;
+import dropgrid.train.SimilarityPass;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -119,24 +116,14 @@ public final class SelectCommand implements Callable<Integer> {
             GlueTask glueTask = GlueTask.parse(task);
             Path dir = ModelArgument.localDir(model, spec.commandLine().getErr());
             try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir);
-                    Tokenizer tokenizer = Tokenizers.load(dir, checkpoint.architecture())) {
+                    Tokenizer tokenizer = Tokenizers.load(dir, checkpoint.architecture());
+                    NDManager manager = NDManager.newBaseManager()) {
                 layers = checkpoint.depth();
-                int length = checkpoint.config().sequenceLength(maxSeqLength);
-                List<Example> chosen = LayerSimilarity.sample(GlueData.load(glueDir, glueTask, Split.TRAIN),
-                        parsed.sample());
-                List<Tokenizer.Encoding> encodings = new ArrayList<>();
-                for (Example e : chosen) {
-                    encodings.add(tokenizer.encode(e.textA(), e.textB(), length));
-                }
-                examples = encodings.size();
-                SimilaritySource source = kept -> {
-                    try (NDManager manager = NDManager.newBaseManager()) {
-                        var loaded = PretrainedModels.build(checkpoint, kept, glueTask.numOutputs(), 0.0, manager);
-                        return LayerSimilarity.measure(loaded.classifier().encoder(), encodings, tokenizer, batchSize,
-                                manager);
-                    }
-                };
-                selection = row.build(options, seed, source).select(layers, drop);
+                SimilarityPass.Sample sample = SimilarityPass.Sample.of(GlueData.load(glueDir, glueTask, Split.TRAIN),
+                        parsed.sample(), tokenizer, checkpoint.config().sequenceLength(maxSeqLength));
+                examples = sample.encodings().size();
+                SimilarityPass pass = new SimilarityPass(checkpoint, sample, batchSize, manager);
+                selection = row.build(options, seed, pass).select(layers, drop);
             }
         }
         ObjectMapper mapper = JsonOutput.MAPPER;

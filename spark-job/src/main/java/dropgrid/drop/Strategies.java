@@ -78,7 +78,8 @@ public final class Strategies {
             new Row("angular-block", List.of("allow_all", "sample_size", "mode"), SimilarityMode.CLS, true,
                     (o, s) -> new AngularBlock(s, o.mode(), o.allowAll())),
             new Row("layerdrop", ALLOW_ALL, null, true, (o, s) -> new EveryOther(o.allowAll())),
-            new Row("random", List.of("allow_all", "seed"), null, true, (o, s) -> new RandomDrop(o.seed(), o.allowAll())),
+            new Row("random", List.of("allow_all", "seed"), null, true,
+                    (o, s) -> new RandomDrop(o.seed(), o.allowAll())),
             new Row(Baseline.NAME, List.of(), null, false, (o, s) -> new Baseline()),
             new Row(Explicit.NAME, List.of(Explicit.LAYERS), null, false, (o, s) -> new Explicit(o.layers()
                     .orElseThrow(() -> new IllegalArgumentException("strategy 'explicit' needs option "

@@ -1,5 +1,6 @@
 package dropgrid.experiment;
 
+import dropgrid.kernels.Precision;
 import dropgrid.train.Hyperparameters;
 
 /**
@@ -17,7 +18,8 @@ public record HyperparameterOverrides(
         Double maxGradNorm,
         Double dropout,
         Boolean dynamicPadding,
-        Boolean lengthGrouping) {
+        Boolean lengthGrouping,
+        String precision) {
 
     /** The preset with these overrides; the {@link Hyperparameters} constructor validates the result. */
     public Hyperparameters applyTo(Hyperparameters h) {
@@ -32,6 +34,7 @@ public record HyperparameterOverrides(
                 maxGradNorm != null ? maxGradNorm : h.maxGradNorm(),
                 dropout != null ? dropout : h.dropout(),
                 dynamicPadding != null ? dynamicPadding : h.dynamicPadding(),
-                lengthGrouping != null ? lengthGrouping : h.lengthGrouping());
+                lengthGrouping != null ? lengthGrouping : h.lengthGrouping(),
+                precision != null ? Precision.parse("precision", precision) : h.precision());
     }
 }

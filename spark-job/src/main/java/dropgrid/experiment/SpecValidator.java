@@ -18,6 +18,8 @@ import dropgrid.hub.HubClient;
 import dropgrid.hub.HubModels;
 import dropgrid.hub.HubSource;
 import dropgrid.hub.ModelManifest;
+import dropgrid.kernels.Precision;
+import dropgrid.kernels.TorchNative;
 import dropgrid.model.Architecture;
 import dropgrid.model.ModelCache;
 import dropgrid.storage.Location;
@@ -96,6 +98,8 @@ final class SpecValidator {
         List<StrategySpec> strategies = strategies("strategies", s.strategies());
         List<StrategySpec> twoStage = s.twoStage() == null ? List.of()
                 : strategies("two_stage.strategies", s.twoStage().strategies());
+        sharedLayers(models, "strategies", strategies);
+        sharedLayers(models, "two_stage.strategies", twoStage);
         Map<GlueTask, Hyperparameters> hyperparameters = hyperparameters(s.hyperparameters(), tasks);
         Limits limits = limits(s.limits());
         ResourcesSpec r = s.resources() == null ? new ResourcesSpec(null, null) : s.resources();
@@ -112,6 +116,28 @@ final class SpecValidator {
         }
         return Grid.expand(new Grid.Plan(name, output, glueDir, specHash, models, strategies, twoStage, tasks, seeds,
                 hyperparameters, limits, threads, gpus));
+    }
+
+    /**
+     * ALBERT's layers share one set of parameters (one group in every released checkpoint): dropping K
+     * of L layers applies the shared layer L − K times whichever layers a strategy names, so every
+     * strategy of a given K would build the very model {@code top} builds, and the grid would repeat
+     * cells. Only {@code top} (and the baseline every grid runs) is accepted.
+     */
+    private void sharedLayers(List<Grid.Model> models, String path, List<StrategySpec> strategies) {
+        for (Grid.Model m : models) {
+            if (m.architecture() != Architecture.ALBERT) {
+                continue;
+            }
+            for (int i = 0; i < strategies.size(); i++) {
+                if (!strategies.get(i).name().equals("top")) {
+                    error(path + "[" + i + "]", "'" + strategies.get(i).name() + "' cannot be run on ALBERT model '"
+                            + m.id() + "': its layers share one set of parameters, so dropping K layers applies the"
+                            + " shared layer L − K times and every strategy builds the model 'top' builds; use"
+                            + " strategies: [top] for ALBERT (in a spec of its own)");
+                }
+            }
+        }
     }
 
     private void error(String path, String message) {
@@ -534,6 +560,10 @@ final class SpecValidator {
                 error("hyperparameters.per_task." + t.dirName(), e.getMessage());
             }
         }
+        perTask.values().stream().map(Hyperparameters::precision).filter(Precision::reduced).findFirst()
+                .filter(p -> !TorchNative.available())
+                .ifPresent(p -> error("hyperparameters.precision", p + " needs dropgrid's native kernels, which do"
+                        + " not load here (" + TorchNative.status() + "); use fp32"));
         return perTask;
     }
 

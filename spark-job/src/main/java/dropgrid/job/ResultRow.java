@@ -106,13 +106,17 @@ public record ResultRow(
     public static ResultRow of(Cell cell, CellResult result, String specHash, String version) {
         Hyperparameters hp = cell.hyperparameters();
         Limits limits = cell.limits();
-        Map<String, Double> m = result.metrics();
+        CellResult.Layers layers = result.layers();
+        CellResult.Training training = result.training();
+        CellResult.Evaluation evaluation = result.evaluation();
+        CellResult.Execution execution = result.execution();
+        Map<String, Double> m = evaluation.metrics();
         boolean ok = result.ok();
         Double headlineMetric = number(m.get(GlueTask.parse(cell.task()).headline()));
         return new ResultRow(
                 cell.runName(), cell.id(), specHash, cell.modelId(), cell.architecture().id(), cell.modelSource(),
                 cell.task(), cell.strategy(), cell.drop(), cell.stage(),
-                count(ok, result.pretrainedDepth()), result.keptLayers(), result.layerScores(),
+                count(ok, layers.pretrainedDepth()), layers.keptLayers(), layers.layerScores(),
                 optionsJson(cell.strategyOptions()), cell.seed(),
                 hp.learningRate(), hp.batchSize(), hp.epochs(), hp.maxSeqLength(), hp.warmupRatio(), hp.linearDecay(),
                 hp.weightDecay(), hp.maxGradNorm(), hp.dropout(), hp.dynamicPadding(), hp.lengthGrouping(),
@@ -120,13 +124,14 @@ public record ResultRow(
                 number(m.get("accuracy")), number(m.get("accuracy_mismatched")), number(m.get("f1")),
                 number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
                 headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
-                count(ok, result.paramsTotal()), count(ok, result.paramsEncoder()),
-                count(ok, result.trainExamples()), count(ok, result.trainSteps()), count(ok, result.evalExamples()),
-                number(result.finetuneSeconds()), number(result.evalSeconds()), number(result.selectSeconds()),
-                number(result.trainTokensPerSecond()), number(result.evalExamplesPerSecond()),
-                count(ok, result.peakHeapBytes()), count(ok, result.peakRssBytes()),
-                result.device(), result.host(), result.status(), result.failureReason(),
-                result.startedAt(), result.finishedAt(), version);
+                count(ok, result.params().total()), count(ok, result.params().encoder()),
+                count(ok, training.trainExamples()), count(ok, training.trainSteps()),
+                count(ok, evaluation.evalExamples()),
+                number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
+                number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
+                count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
+                execution.device(), execution.host(), result.status(), result.failureReason(),
+                execution.startedAt(), execution.finishedAt(), version);
     }
 
     /** This row with the baseline of its model/task/seed filled in (null baseline = none known). */

@@ -1,7 +1,6 @@
 package dropgrid.kernels;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -46,31 +45,25 @@ public final class Kernels {
      * k(x), v(x)))))}.
      *
      * @param x (B, T, E) fp32
-     * @param keep (B, 1, 1, T) boolean, true where a key may be attended to ({@link #keepMask})
+     * @param mask additive (B, 1, 1, T) fp32: 0 on tokens, fp32's lowest value on padding (cast to the
+     *     compute format, as {@code torch.autocast} casts it)
      * @param weights q weight, q bias, k weight, k bias, v weight, v bias, output weight, output bias,
      *     LayerNorm weight, LayerNorm bias
      * @param heads attention heads N (E = N·H)
      */
-    public static NDArray attentionBlock(NDArray x, NDArray keep, List<NDArray> weights, int heads, double eps,
+    public static NDArray attentionBlock(NDArray x, NDArray mask, List<NDArray> weights, int heads, double eps,
             double attentionDropout, double hiddenDropout, boolean training) {
         check(weights, 10, "attentionBlock");
         if (nativeKernels()) {
-            return wrap(x, TorchNative.attentionBlock(handle(x), handle(keep), handles(weights), heads, eps,
+            return wrap(x, TorchNative.attentionBlock(handle(x), handle(mask), handles(weights), heads, eps,
                     attentionDropout, hiddenDropout, training, Precision.current().code()));
         }
         requireFp32("attentionBlock");
-        long B = x.getShape().get(0);
-        long T = x.getShape().get(1);
-        long E = x.getShape().get(2);
-        long H = E / heads;
-        NDArray q = Linear.linear(x, weights.get(0), weights.get(1)).head().reshape(B, T, heads, H).transpose(0, 2, 1, 3);
-        NDArray k = Linear.linear(x, weights.get(2), weights.get(3)).head().reshape(B, T, heads, H).transpose(0, 2, 3, 1);
-        NDArray v = Linear.linear(x, weights.get(4), weights.get(5)).head().reshape(B, T, heads, H).transpose(0, 2, 1, 3);
-        // Masked keys get fp32's lowest value, as HF's get_extended_attention_mask: exactly zero weight.
-        NDArray additive = keep.toType(DataType.FLOAT32, false).sub(Scalars.like(x, 1)).mul(Scalars.like(x, Float.MAX_VALUE));
-        NDArray scores = q.matMul(k).div(Scalars.like(x, Math.sqrt(H))).add(additive); // (B, N, T, T)
-        NDArray probabilities = Dropout.dropout(scores.softmax(-1), (float) attentionDropout, training).head();
-        NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, E);
+        NDArray context = ScaledDotProductAttention.attend(
+                Linear.linear(x, weights.get(0), weights.get(1)).head(),
+                Linear.linear(x, weights.get(2), weights.get(3)).head(),
+                Linear.linear(x, weights.get(4), weights.get(5)).head(),
+                mask, heads, (float) attentionDropout, training);
         NDArray out = Linear.linear(context, weights.get(6), weights.get(7)).head();
         out = Dropout.dropout(out, (float) hiddenDropout, training).head();
         return layerNorm(out.add(x), weights.get(8), weights.get(9), eps);
@@ -96,6 +89,26 @@ public final class Kernels {
         NDArray out = Linear.linear(inner, weights.get(2), weights.get(3)).head();
         out = Dropout.dropout(out, (float) hiddenDropout, training).head();
         return layerNorm(out.add(x), weights.get(4), weights.get(5), eps);
+    }
+
+    /**
+     * XLNet's relative attention block (content stream), HF's {@code XLNetRelativeAttention} with its
+     * post-LayerNorm residual, in the thread's precision. Native kernels only: {@code dropgrid.model.XLNet}
+     * computes the same on DJL's operators where they are absent.
+     *
+     * @param h (B, T, E) fp32
+     * @param relative (2T, E) sinusoidal encodings of the relative distances T..-T+1
+     * @param segmentDiffers (B, 1, T, T) fp32, 1 where two positions lie in different segments
+     * @param masked (B, 1, T, T) fp32, 1 where a key is hidden from a query
+     * @param weights q, k, v, o, r (E, N, H); r_w_bias, r_r_bias, r_s_bias (N, H); seg_embed (2, N, H);
+     *     LayerNorm weight, LayerNorm bias
+     */
+    public static NDArray relativeAttentionBlock(NDArray h, NDArray relative, NDArray segmentDiffers, NDArray masked,
+            List<NDArray> weights, double eps, double dropout, boolean training) {
+        check(weights, 11, "relativeAttentionBlock");
+        requireNative("relativeAttentionBlock");
+        return wrap(h, TorchNative.relativeAttentionBlock(handle(h), handle(relative), handle(segmentDiffers),
+                handle(masked), handles(weights), eps, dropout, training, Precision.current().code()));
     }
 
     /** {@code x · weightᵀ + bias} in the thread's precision, returned in fp32 (heads, projections). */
@@ -135,10 +148,10 @@ public final class Kernels {
         return TorchNative.clipGradNorm(handles(gradients), maxNorm);
     }
 
-    /** {@code GradScaler.unscale_}: gradients × {@code invScale} in place; {@code foundInf} set to 1 on NaN/inf. */
-    public static void unscaleGradients(List<NDArray> gradients, NDArray foundInf, NDArray invScale) {
+    /** {@code GradScaler.unscale_}: gradients ÷ {@code scale} in place; {@code foundInf} 1 on NaN/inf, else 0. */
+    public static void unscaleGradients(List<NDArray> gradients, NDArray foundInf, NDArray scale) {
         requireNative("unscaleGradients");
-        TorchNative.unscaleGradients(handles(gradients), handle(foundInf), handle(invScale));
+        TorchNative.unscaleGradients(handles(gradients), handle(foundInf), handle(scale));
     }
 
     /** {@code GradScaler.update}: backs the scale off after a non-finite step, grows it after a clean run. */
@@ -149,10 +162,19 @@ public final class Kernels {
                 growthInterval);
     }
 
-    /** (B, T) attention mask, 1 on tokens and 0 on padding → the (B, 1, 1, T) keep mask of the blocks. */
-    public static NDArray keepMask(NDArray attentionMask) {
-        Shape s = attentionMask.getShape();
-        return attentionMask.toType(DataType.BOOLEAN, false).reshape(s.get(0), 1, 1, s.get(1));
+    /**
+     * Lets CUDA matmuls in fp32 use TF32 (10-bit mantissa products, fp32 accumulation), as
+     * {@code TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1} does; process-wide, no effect on CPUs. Without the native
+     * kernels only that environment variable (read when libtorch starts) decides.
+     *
+     * @return whether libtorch now allows TF32
+     */
+    public static boolean allowTf32(boolean allow) {
+        if (!TorchNative.available()) {
+            return "1".equals(System.getenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE"));
+        }
+        TorchNative.allowTf32(allow);
+        return TorchNative.tf32Allowed();
     }
 
     private static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias, double eps) {

@@ -1,5 +1,7 @@
 package dropgrid.kernels;
 
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -76,6 +78,22 @@ public enum Precision {
                     + "loaded (" + TorchNative.status() + "); use precision fp32");
         }
         return new Scope(this);
+    }
+
+    /**
+     * Fails fast where {@code device} cannot compute in this precision: bf16 needs a GPU of compute
+     * capability 8.0 (Ampere) or newer; CPUs run every precision (bf16 fast with AMX or AVX-512-BF16,
+     * fp16 slowly).
+     */
+    public void requireSupportedOn(Device device) {
+        if (this == BF16 && device.isGpu()) {
+            String capability = CudaUtils.getComputeCapability(device.getDeviceId());
+            if (Integer.parseInt(capability) < 80) {
+                throw new IllegalStateException("precision bf16 needs a GPU of compute capability 8.0 (Ampere) or"
+                        + " newer; " + device + " has " + capability.charAt(0) + "." + capability.substring(1)
+                        + ": use precision fp16");
+            }
+        }
     }
 
     @Override

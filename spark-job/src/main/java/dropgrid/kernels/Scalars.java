@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.Shape;
  * buffer that a backward pass may read after a garbage collection freed it (and on a GPU costs a
  * host-to-device copy per call).
  */
-final class Scalars {
+public final class Scalars {
 
     private Scalars() {}
 
     /** A 0-d tensor holding {@code value}, with {@code like}'s data type, on its manager's device. */
-    static NDArray like(NDArray like, double value) {
+    public static NDArray like(NDArray like, double value) {
         return like.getManager().full(new Shape(), (float) value, like.getDataType());
     }
 }

@@ -105,11 +105,14 @@ public final class TorchNative {
 
     static native String torchVersion();
 
-    static native long attentionBlock(long x, long keep, long[] weights, int heads, double eps,
+    static native long attentionBlock(long x, long mask, long[] weights, int heads, double eps,
             double attentionDropout, double hiddenDropout, boolean training, int precision);
 
     static native long feedForwardBlock(long x, long[] weights, int activation, double eps, double innerDropout,
             double hiddenDropout, boolean training, int precision);
+
+    static native long relativeAttentionBlock(long h, long relative, long segmentDiffers, long masked, long[] weights,
+            double eps, double dropout, boolean training, int precision);
 
     static native long linear(long x, long weight, long bias, int precision);
 
@@ -119,8 +122,12 @@ public final class TorchNative {
             long step, double lr, double beta1, double beta2, double weightDecay, double eps, long gradScale,
             long foundInf);
 
-    static native void unscaleGradients(long[] gradients, long foundInf, long invScale);
+    static native void unscaleGradients(long[] gradients, long foundInf, long scale);
 
     static native void updateScale(long scale, long growthTracker, long foundInf, double growthFactor,
             double backoffFactor, int growthInterval);
+
+    static native void allowTf32(boolean allow);
+
+    static native boolean tf32Allowed();
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -15,6 +14,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dropgrid.kernels.Activation;
+import dropgrid.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,22 +113,14 @@ public final class Bert {
         }
     }
 
-    /**
-     * HF {@code BertSelfAttention}: the {@code query}, {@code key}, {@code value} projections into
-     * {@link ScaledDotProductAttention}. Inputs {@code NDList(x (B, T, E), additive mask (B, 1, 1, T))};
-     * output the heads' context concatenated, (B, T, E).
-     */
+    /** HF {@code BertSelfAttention}: the {@code query}, {@code key}, {@code value} projections. */
     static final class SelfAttention extends AbstractBlock {
         private final Linear query;
         private final Linear key;
         private final Linear value;
-        private final int N;
-        private final float dropout;
 
         SelfAttention(BertConfig config) {
             super(VERSION);
-            N = config.numAttentionHeads();
-            dropout = (float) config.attentionProbsDropoutProb();
             query = addChildBlock("query", linear(config.hiddenSize()));
             key = addChildBlock("key", linear(config.hiddenSize()));
             value = addChildBlock("value", linear(config.hiddenSize()));
@@ -135,12 +128,7 @@ public final class Bert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDList x = new NDList(inputs.get(0));
-            return new NDList(ScaledDotProductAttention.attend(
-                    query.forward(ps, x, training).head(),
-                    key.forward(ps, x, training).head(),
-                    value.forward(ps, x, training).head(),
-                    inputs.get(1), N, dropout, training));
+            throw BlockWeights.notRunAlone("BertSelfAttention", "BertAttention");
         }
 
         @Override
@@ -158,25 +146,21 @@ public final class Bert {
 
     /**
      * A residual sub-layer's exit, HF's {@code BertSelfOutput} and {@code BertOutput}: dense → dropout →
-     * LayerNorm(· + residual). Inputs {@code NDList(x (B, T, in), residual (B, T, E))}.
+     * LayerNorm(· + residual).
      */
     static final class ResidualOutput extends AbstractBlock {
         private final Linear dense;
-        private final Dropout dropout;
         private final LayerNorm layerNorm;
 
         ResidualOutput(BertConfig config) {
             super(VERSION);
             dense = addChildBlock("dense", linear(config.hiddenSize()));
-            dropout = addChildBlock("dropout", dropout(config.hiddenDropoutProb()));
             layerNorm = addChildBlock("LayerNorm", layerNorm(config));
         }
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray x = dense.forward(ps, new NDList(inputs.get(0)), training).head();
-            x = dropout.forward(ps, new NDList(x), training).head();
-            return layerNorm.forward(ps, new NDList(x.add(inputs.get(1))), training);
+            throw BlockWeights.notRunAlone("BertSelfOutput/BertOutput", "BertAttention/BertLayer");
         }
 
         @Override
@@ -187,26 +171,33 @@ public final class Bert {
         @Override
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
             dense.initialize(manager, dataType, inputs[0]);
-            dropout.initialize(manager, dataType, inputs[1]);
             layerNorm.initialize(manager, dataType, inputs[1]);
         }
     }
 
-    /** HF {@code BertAttention}: {@code self} then {@code output} with the layer input as residual. */
+    /**
+     * HF {@code BertAttention}: {@code self} then {@code output} with the layer input as residual, one
+     * {@link Kernels#attentionBlock}. Inputs {@code NDList(x (B, T, E), additive mask (B, 1, 1, T))}.
+     */
     static final class Attention extends AbstractBlock {
         private final SelfAttention self;
         private final ResidualOutput output;
+        private final BertConfig config;
 
         Attention(BertConfig config) {
             super(VERSION);
+            this.config = config;
             self = addChildBlock("self", new SelfAttention(config));
             output = addChildBlock("output", new ResidualOutput(config));
         }
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray context = self.forward(ps, inputs, training).head();
-            return output.forward(ps, new NDList(context, inputs.get(0)), training);
+            NDArray x = inputs.get(0);
+            List<NDArray> weights = BlockWeights.of(ps, x, training, self.query, self.key, self.value, output.dense,
+                    output.layerNorm);
+            return new NDList(Kernels.attentionBlock(x, inputs.get(1), weights, config.numAttentionHeads(),
+                    config.layerNormEps(), config.attentionProbsDropoutProb(), config.hiddenDropoutProb(), training));
         }
 
         @Override
@@ -221,7 +212,7 @@ public final class Bert {
         }
     }
 
-    /** The feed-forward expansion, dense (E → I) then exact (erf) GELU as HF's {@code "gelu"}. */
+    /** The feed-forward expansion, HF's {@code BertIntermediate}: dense (E → I), then exact (erf) GELU. */
     static final class Intermediate extends AbstractBlock {
         private final Linear dense;
 
@@ -232,7 +223,7 @@ public final class Bert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            return new NDList(Activation.gelu(dense.forward(ps, inputs, training).head()));
+            throw BlockWeights.notRunAlone("BertIntermediate", "BertLayer");
         }
 
         @Override
@@ -248,16 +239,18 @@ public final class Bert {
 
     /**
      * One transformer layer, post-LayerNorm: {@code attention} (with its residual), then {@code
-     * intermediate} and {@code output} with the attention output as residual. Inputs {@code NDList(x (B,
-     * T, E), additive mask (B, 1, 1, T))}.
+     * intermediate} and {@code output} with the attention output as residual, one {@link
+     * Kernels#feedForwardBlock}. Inputs {@code NDList(x (B, T, E), additive mask (B, 1, 1, T))}.
      */
     static final class BertLayer extends AbstractBlock {
         private final Attention attention;
         private final Intermediate intermediate;
         private final ResidualOutput output;
+        private final BertConfig config;
 
         BertLayer(BertConfig config) {
             super(VERSION);
+            this.config = config;
             attention = addChildBlock("attention", new Attention(config));
             intermediate = addChildBlock("intermediate", new Intermediate(config));
             output = addChildBlock("output", new ResidualOutput(config));
@@ -266,8 +259,10 @@ public final class Bert {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray attended = attention.forward(ps, inputs, training).head();
-            NDArray expanded = intermediate.forward(ps, new NDList(attended), training).head(); // (B, T, I)
-            return output.forward(ps, new NDList(expanded, attended), training);
+            List<NDArray> weights = BlockWeights.of(ps, attended, training, intermediate.dense, output.dense,
+                    output.layerNorm);
+            return new NDList(Kernels.feedForwardBlock(attended, weights, Activation.GELU, config.layerNormEps(), 0,
+                    config.hiddenDropoutProb(), training));
         }
 
         @Override

@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
+import dropgrid.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -190,17 +191,10 @@ public final class DistilBert {
             return new Shape[] {inputShapes[0]};
         }
 
-        /** Inputs: hidden (B, T, E), additive mask (B, 1, 1, T). */
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray x = inputs.get(0);
-            NDArray q = qLin.forward(ps, new NDList(x), training).head();
-            NDArray k = kLin.forward(ps, new NDList(x), training).head();
-            NDArray v = vLin.forward(ps, new NDList(x), training).head();
-            NDArray attended = ScaledDotProductAttention.attend(q, k, v, inputs.get(1), config.nHeads(),
-                    config.attentionDropout(), training);
-            return outLin.forward(ps, new NDList(attended), training);
+            throw BlockWeights.notRunAlone("DistilBERT's attention", "TransformerBlock");
         }
     }
 
@@ -231,20 +225,23 @@ public final class DistilBert {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray y = lin1.forward(ps, inputs, training).head();
-            y = lin2.forward(ps, new NDList(config.activation().apply(y)), training).head();
-            return Dropout.dropout(y, config.dropout(), training);
+            throw BlockWeights.notRunAlone("DistilBERT's ffn", "TransformerBlock");
         }
     }
 
-    /** {@code transformer.layer.N}: attention and feed-forward, each with a post-LayerNorm residual. */
+    /**
+     * {@code transformer.layer.N}: attention and feed-forward, each with a post-LayerNorm residual: one
+     * {@link Kernels#attentionBlock} and one {@link Kernels#feedForwardBlock}.
+     */
     static final class TransformerBlock extends AbstractBlock {
+        private final DistilBertConfig config;
         final SelfAttention attention;
         final LayerNorm saLayerNorm;
         final Ffn ffn;
         final LayerNorm outputLayerNorm;
 
         TransformerBlock(DistilBertConfig config) {
+            this.config = config;
             this.attention = addChildBlock("attention", new SelfAttention(config));
             this.saLayerNorm = addChildBlock("sa_layer_norm", layerNorm());
             this.ffn = addChildBlock("ffn", new Ffn(config));
@@ -269,10 +266,12 @@ public final class DistilBert {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.get(0);
-            NDArray a = attention.forward(ps, inputs, training).head();
-            x = saLayerNorm.forward(ps, new NDList(a.add(x)), training).head();
-            NDArray f = ffn.forward(ps, new NDList(x), training).head();
-            return outputLayerNorm.forward(ps, new NDList(f.add(x)), training);
+            NDArray attended = Kernels.attentionBlock(x, inputs.get(1), BlockWeights.of(ps, x, training,
+                    attention.qLin, attention.kLin, attention.vLin, attention.outLin, saLayerNorm), config.nHeads(),
+                    LAYER_NORM_EPS, config.attentionDropout(), 0, training);
+            return new NDList(Kernels.feedForwardBlock(attended, BlockWeights.of(ps, attended, training, ffn.lin1,
+                    ffn.lin2, outputLayerNorm), config.activation().kernel(), LAYER_NORM_EPS, 0, config.dropout(),
+                    training));
         }
     }
 

@@ -1,30 +1,31 @@
 package dropgrid.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
+import dropgrid.kernels.Activation;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
  * The feed-forward non-linearities named in HF {@code config.json} ({@code activation} in DistilBERT,
- * {@code ff_activation} in XLNet).
+ * {@code ff_activation} in XLNet, {@code hidden_act} in ALBERT).
  */
 public enum HiddenActivation {
     /** HF's {@code "gelu"}: exact, with erf (Google's BERT used the tanh approximation). */
-    GELU("gelu"),
-    RELU("relu");
+    GELU("gelu", Activation.GELU),
+    /** HF's {@code "gelu_new"}: the tanh approximation, ALBERT's. */
+    GELU_NEW("gelu_new", Activation.GELU_TANH),
+    RELU("relu", Activation.RELU);
 
     private final String hfName;
+    private final Activation kernel;
 
-    HiddenActivation(String hfName) {
+    HiddenActivation(String hfName, Activation kernel) {
         this.hfName = hfName;
+        this.kernel = kernel;
     }
 
-    public NDArray apply(NDArray x) {
-        return switch (this) {
-            case GELU -> Activation.gelu(x);
-            case RELU -> Activation.relu(x);
-        };
+    /** The activation as the feed-forward block computes it. */
+    public Activation kernel() {
+        return kernel;
     }
 
     /** Parses a {@code config.json} value; {@code key} names the field for the error. */

@@ -1,6 +1,7 @@
 package dropgrid.model;
 
 import ai.djl.nn.Parameter;
+import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  * @param encoder {@code params_encoder}: embeddings + kept layers, what dropping shrinks; a pooler (BERT's)
  *     counts with the head, which is its only reader
  */
-public record ParameterCount(long total, long encoder) {
+public record ParameterCount(long total, long encoder) implements Serializable {
 
     public static ParameterCount of(SequenceClassifier classifier) {
         long encoder = HfParameters.of(classifier.encoder()).entrySet().stream()

@@ -15,6 +15,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
+import dropgrid.kernels.Kernels;
+import dropgrid.kernels.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -147,7 +149,10 @@ public final class XLNet {
         }
     }
 
-    /** {@code rel_attn}: relative positional multi-head self-attention, post-LayerNorm residual. */
+    /**
+     * {@code rel_attn}: relative positional multi-head self-attention, post-LayerNorm residual: one
+     * {@link Kernels#relativeAttentionBlock}, or the same on DJL's operators (fp32) without the native kernels.
+     */
     static final class RelativeAttention extends AbstractBlock {
         private final XLNetConfig config;
         final Parameter q;
@@ -196,6 +201,11 @@ public final class XLNet {
             NDArray relative = inputs.get(1);
             NDArray segmentDiffers = inputs.get(2);
             NDArray masked = inputs.get(3);
+            if (Kernels.nativeKernels()) {
+                return new NDList(Kernels.relativeAttentionBlock(h, relative, segmentDiffers, masked,
+                        BlockWeights.of(ps, h, training, this, layerNorm), config.layerNormEps(), config.dropout(),
+                        training));
+            }
             long B = h.getShape().get(0);
             long T = h.getShape().get(1);
             int E = config.dModel();
@@ -281,7 +291,7 @@ public final class XLNet {
         return sinusoid.sin().concat(sinusoid.cos(), 1);
     }
 
-    /** {@code ff}: position-wise feed-forward with its residual and LayerNorm. */
+    /** {@code ff}: position-wise feed-forward with its residual and LayerNorm, one {@link Kernels#feedForwardBlock}. */
     static final class FeedForward extends AbstractBlock {
         private final XLNetConfig config;
         final LayerNorm layerNorm;
@@ -312,11 +322,9 @@ public final class XLNet {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.head();
-            NDArray y = layer1.forward(ps, new NDList(x), training).head();
-            y = Dropout.dropout(config.ffActivation().apply(y), config.dropout(), training).head();
-            y = layer2.forward(ps, new NDList(y), training).head();
-            y = Dropout.dropout(y, config.dropout(), training).head();
-            return layerNorm.forward(ps, new NDList(y.add(x)), training);
+            return new NDList(Kernels.feedForwardBlock(x, BlockWeights.of(ps, x, training, layer1, layer2, layerNorm),
+                    config.ffActivation().kernel(), config.layerNormEps(), config.dropout(), config.dropout(),
+                    training));
         }
     }
 

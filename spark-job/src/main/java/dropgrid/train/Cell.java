@@ -101,7 +101,7 @@ public record Cell(
                 .append("|stage=").append(stage)
                 .append("|options=").append(new TreeMap<>(strategyOptions))
                 .append("|seed=").append(seed)
-                .append("|hp=").append(hyperparameters)
+                .append("|hp=").append(hyperparameters.canonical())
                 .append("|limits=").append(limits);
         return s.toString();
     }

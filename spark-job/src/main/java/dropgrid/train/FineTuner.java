@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dropgrid.kernels.Kernels;
+import dropgrid.kernels.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +17,10 @@ import java.util.function.Consumer;
  * The fine-tuning loop, written out as {@code run_glue.py}'s {@code train()}: seeded shuffling, forward,
  * loss, backward, global-norm clipping, AdamW with a linear warm-up/decay schedule, gradients zeroed.
  * Every batch lives in its own sub-manager, so native memory is freed step by step.
+ *
+ * <p>The forward and backward run in the hyper-parameters' {@link Precision} (as {@code torch.autocast}
+ * with HF's {@code --bf16}/{@code --fp16}); fp16 adds dynamic loss scaling ({@link LossScaler}), whose
+ * overflowing steps are skipped rather than ending the run. On a GPU, fp32 matmuls use TF32.
  */
 public final class FineTuner {
 
@@ -59,11 +65,20 @@ public final class FineTuner {
         Engine.getInstance().setRandomSeed(Long.hashCode(seed));
         ParameterStore parameterStore = new ParameterStore(manager, false);
         List<Double> losses = new ArrayList<>(total);
+        List<Double> stepSeconds = new ArrayList<>(total);
+        List<Long> stepRss = new ArrayList<>(total);
         long realTokens = 0;
         long paddedTokens = 0;
         long start = System.nanoTime();
         long lastReport = start;
-        try (AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay())) {
+        Precision precision = hp.precision();
+        precision.requireSupportedOn(manager.getDevice());
+        if (manager.getDevice().isGpu() && precision == Precision.FP32) {
+            Kernels.allowTf32(true);
+        }
+        try (Precision.Scope scope = precision.use();
+                AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay());
+                LossScaler scaler = precision == Precision.FP16 ? new LossScaler(manager) : null) {
             zeroGradients(optimizer);
             int step = 0;
             for (int epoch = 0; epoch < hp.epochs() && step < total; epoch++) {
@@ -73,7 +88,11 @@ public final class FineTuner {
                     }
                     Batch batch = collator.collate(indices.stream().map(train::get).toList());
                     double lr = schedule.at(step);
-                    losses.add(step(model, parameterStore, manager, optimizer, objective, batch, hp, lr, step, total));
+                    long stepStart = System.nanoTime();
+                    losses.add(step(model, parameterStore, manager, optimizer, scaler, objective, batch, hp, lr, step,
+                            total));
+                    stepSeconds.add((System.nanoTime() - stepStart) / 1e9);
+                    stepRss.add(MemoryProbe.rssBytes());
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
@@ -86,12 +105,13 @@ public final class FineTuner {
                 }
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
-                    losses);
+                    losses, stepSeconds, stepRss);
         }
     }
 
+    /** One optimiser step; {@code scaler} is null unless the precision is fp16. */
     private static double step(Block model, ParameterStore parameterStore, NDManager manager, AdamW optimizer,
-            Objective objective, Batch batch, Hyperparameters hp, double lr, int step, int total) {
+            LossScaler scaler, Objective objective, Batch batch, Hyperparameters hp, double lr, int step, int total) {
         try (NDManager batchManager = manager.newSubManager()) {
             NDList inputs = batch.inputs(batchManager);
             double loss;
@@ -103,13 +123,19 @@ public final class FineTuner {
                     throw new TrainingDivergedException("training loss became " + loss + " at step " + (step + 1)
                             + " of " + total + " (learning rate " + lr + "); the run diverged");
                 }
-                GradientTape.backward(lossArray);
+                GradientTape.backward(scaler == null ? lossArray : scaler.scale(lossArray));
             }
             List<NDArray> gradients = new ArrayList<>(optimizer.parameters().size());
             for (AdamW.Trainable p : optimizer.parameters()) {
                 NDArray g = p.array().getGradient();
                 g.attach(batchManager);
                 gradients.add(g);
+            }
+            if (scaler != null && scaler.unscale(gradients)) {
+                // fp16 overflowed: GradScaler skips this step and backs the scale off.
+                scaler.update();
+                zeroGradients(optimizer);
+                return loss;
             }
             double norm = GradientClipping.clipGlobalNorm(gradients, hp.maxGradNorm());
             if (!Double.isFinite(norm)) {
@@ -119,6 +145,9 @@ public final class FineTuner {
                         + "; the run diverged");
             }
             optimizer.update(gradients, lr);
+            if (scaler != null) {
+                scaler.update();
+            }
             zeroGradients(optimizer);
             return loss;
         }

@@ -1,5 +1,6 @@
 package dropgrid.train;
 
+import dropgrid.kernels.Precision;
 import java.io.Serializable;
 
 /**
@@ -16,6 +17,8 @@ import java.io.Serializable;
  * @param dropout dropout of the classification head
  * @param dynamicPadding pad each batch to its own longest sequence instead of to {@code maxSeqLength}
  * @param lengthGrouping sort examples into length buckets before batching (faster, still seeded)
+ * @param precision the compute format of the matmuls, attention and feed-forward ({@link Precision});
+ *     weights, optimiser state, LayerNorm and the loss stay fp32
  */
 public record Hyperparameters(
         double learningRate,
@@ -28,7 +31,8 @@ public record Hyperparameters(
         double maxGradNorm,
         double dropout,
         boolean dynamicPadding,
-        boolean lengthGrouping)
+        boolean lengthGrouping,
+        Precision precision)
         implements Serializable {
 
     public Hyperparameters {
@@ -40,6 +44,31 @@ public record Hyperparameters(
         require(weightDecay >= 0, "weight_decay", weightDecay, ">= 0");
         require(maxGradNorm >= 0, "max_grad_norm", maxGradNorm, ">= 0 (0 = off)");
         require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1)");
+        require(precision != null, "precision", precision, "fp32, bf16 or fp16");
+    }
+
+    /** The settings in fp32. */
+    public Hyperparameters(double learningRate, int batchSize, int epochs, int maxSeqLength, double warmupRatio,
+            boolean linearDecay, double weightDecay, double maxGradNorm, double dropout, boolean dynamicPadding,
+            boolean lengthGrouping) {
+        this(learningRate, batchSize, epochs, maxSeqLength, warmupRatio, linearDecay, weightDecay, maxGradNorm,
+                dropout, dynamicPadding, lengthGrouping, Precision.FP32);
+    }
+
+    /** The same settings computed in {@code p}. */
+    public Hyperparameters withPrecision(Precision p) {
+        return new Hyperparameters(learningRate, batchSize, epochs, maxSeqLength, warmupRatio, linearDecay,
+                weightDecay, maxGradNorm, dropout, dynamicPadding, lengthGrouping, p);
+    }
+
+    /**
+     * The form a cell id hashes: every component, except that fp32 (the default) is left out, so a cell
+     * keeps the id it had before precision was a setting.
+     */
+    public String canonical() {
+        String all = toString();
+        String fp32 = ", precision=" + Precision.FP32 + "]";
+        return all.endsWith(fp32) ? all.substring(0, all.length() - fp32.length()) + "]" : all;
     }
 
     /**

@@ -48,11 +48,21 @@ public final class MemoryProbe {
 
     /** Peak resident set size in bytes ({@code VmHWM}), or 0 where {@code /proc} is missing. */
     public static long peakRssBytes() {
+        return statusBytes("VmHWM:");
+    }
+
+    /** Resident set size now ({@code VmRSS}), or 0 where {@code /proc} is missing. */
+    public static long rssBytes() {
+        return statusBytes("VmRSS:");
+    }
+
+    /** A {@code /proc/self/status} field in kB, as bytes. */
+    static long statusBytes(String field) {
         try {
             for (String line : Files.readAllLines(STATUS, StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     // "VmHWM:   123456 kB"
-                    String[] parts = line.substring("VmHWM:".length()).trim().split("\\s+");
+                    String[] parts = line.substring(field.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024;
                 }
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dropgrid.kernels.Precision;
 import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
 import java.io.IOException;
@@ -217,6 +218,14 @@ class SpecReaderTest {
     }
 
     @Test
+    void precisionIsAnOverrideAndABadOneListsTheAllowedValues() throws IOException {
+        Grid grid = load(spec("bf16.yaml", VALID + "hyperparameters: {overrides: {precision: bf16}}\n"));
+        assertEquals(Precision.BF16, grid.cells().get(0).hyperparameters().precision());
+        SpecException e = errors(VALID + "hyperparameters: {overrides: {precision: fp8}}\n");
+        assertEquals(List.of("hyperparameters.overrides: precision is 'fp8'; allowed: fp32, bf16, fp16"), e.errors());
+    }
+
+    @Test
     void perTaskOverridesApplyOnTopOfTheCommonOnes() throws IOException {
         Grid grid = load(spec("hp.yaml", VALID.replace("tasks: [RTE]", "tasks: [RTE, MRPC]")
                 + "hyperparameters: {preset: common, overrides: {epochs: 1}, per_task: {MRPC: {learning_rate: 3.0e-5}}}\n"));
@@ -224,7 +233,7 @@ class SpecReaderTest {
                 .hyperparameters();
         Hyperparameters mrpc = grid.cells().stream().filter(c -> c.task().equals("MRPC")).findFirst().orElseThrow()
                 .hyperparameters();
-        assertEquals(new HyperparameterOverrides(null, null, 1, null, null, null, null, null, null, null, null)
+        assertEquals(new HyperparameterOverrides(null, null, 1, null, null, null, null, null, null, null, null, null)
                 .applyTo(Hyperparameters.common()), rte);
         assertEquals(3e-5, mrpc.learningRate());
         assertEquals(1, mrpc.epochs());

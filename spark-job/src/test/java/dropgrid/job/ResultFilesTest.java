@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dropgrid.model.Architecture;
+import dropgrid.model.ParameterCount;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.Hyperparameters;
@@ -33,9 +34,10 @@ class ResultFilesTest {
     }
 
     static CellResult ok(Cell cell, double accuracy, Instant finished) {
-        return new CellResult(cell, Status.OK, "", 4, List.of(0, 1), List.of(0.5, 0.25), Map.of("accuracy", accuracy),
-                Double.NaN, 10, 8, 100, 25, 50, 1.0, 0.5, 0.0, 10.0, 100.0, 1, 2, "cpu()", "h", finished.minusSeconds(5),
-                finished);
+        return new CellResult(cell, Status.OK, "", new CellResult.Layers(4, List.of(0, 1), List.of(0.5, 0.25), 0.0),
+                new ParameterCount(10, 8), new CellResult.Training(100, 25, 1.0, 10.0),
+                new CellResult.Evaluation(Map.of("accuracy", accuracy), Double.NaN, 50, 0.5, 100.0),
+                new CellResult.Execution("cpu()", "h", finished.minusSeconds(5), finished, 1, 2));
     }
 
     @Test

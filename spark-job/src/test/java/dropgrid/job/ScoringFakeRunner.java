@@ -1,5 +1,6 @@
 package dropgrid.job;
 
+import dropgrid.model.ParameterCount;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.CellRunner;
@@ -45,9 +46,11 @@ public class ScoringFakeRunner implements CellRunner {
                 : Map.of("accuracy", accuracy);
         int train = cell.limits().maxTrainExamples() > 0 ? Math.min(trainRows, cell.limits().maxTrainExamples()) : trainRows;
         String device = cell.useGpu() ? "gpu(" + (cell.gpu() == null ? 0 : cell.gpu()) + ")" : "cpu()";
-        return new CellResult(cell, Status.OK, "", depth, kept, List.of(), metrics, Double.NaN,
-                1000L * kept.size() + 7, 1000L * kept.size(), train, train / 4, 8, 1.5, 0.25, 0.0, 123.0, 32.0,
-                1L << 20, 1L << 26, device, host(), start, Instant.now());
+        return new CellResult(cell, Status.OK, "", new CellResult.Layers(depth, kept, List.of(), 0.0),
+                new ParameterCount(1000L * kept.size() + 7, 1000L * kept.size()),
+                new CellResult.Training(train, train / 4, 1.5, 123.0),
+                new CellResult.Evaluation(metrics, Double.NaN, 8, 0.25, 32.0),
+                new CellResult.Execution(device, host(), start, Instant.now(), 1L << 20, 1L << 26));
     }
 
     private static List<Integer> range(int from, int to) {

@@ -106,10 +106,10 @@ class KernelsTest {
             x.setRequiresGradient(true);
             attention.forEach(w -> w.setRequiresGradient(true));
             feedForward.forEach(w -> w.setRequiresGradient(true));
-            NDArray keep = Kernels.keepMask(manager.create(toLongs(golden.get("attention_mask"))));
+            NDArray mask = additiveMask(manager, toLongs(golden.get("attention_mask")));
             NDArray out;
             try (GradientTape tape = GradientTape.record()) {
-                NDArray attended = Kernels.attentionBlock(x, keep, attention, golden.get("heads").asInt(), eps(), 0, 0,
+                NDArray attended = Kernels.attentionBlock(x, mask, attention, golden.get("heads").asInt(), eps(), 0, 0,
                         true);
                 out = Kernels.feedForwardBlock(attended, feedForward, Activation.GELU, eps(), 0, 0, true);
                 GradientTape.backward(out.mul(array(manager, golden.get("projection"))).sum());
@@ -158,6 +158,17 @@ class KernelsTest {
         }
         assertTrue(worst <= tolerance, what + ": element " + at + " is " + a[at] + ", expected " + e[at]
                 + " (" + (relative ? "relative " : "") + "difference " + worst + " > " + tolerance + ")");
+    }
+
+    /** HF's extended mask: 0 on tokens, fp32's lowest value on padding, (B, 1, 1, T). */
+    private static NDArray additiveMask(NDManager manager, long[][] attentionMask) {
+        float[] values = new float[attentionMask.length * attentionMask[0].length];
+        for (int b = 0; b < attentionMask.length; b++) {
+            for (int t = 0; t < attentionMask[b].length; t++) {
+                values[b * attentionMask[b].length + t] = attentionMask[b][t] == 1 ? 0 : -Float.MAX_VALUE;
+            }
+        }
+        return manager.create(values, new Shape(attentionMask.length, 1, 1, attentionMask[0].length));
     }
 
     private static double maxDifference(double[] a, double[] b) {

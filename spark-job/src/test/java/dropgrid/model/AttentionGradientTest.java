@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import dropgrid.kernels.ScaledDotProductAttention;
 import dropgrid.train.GradientTape;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;

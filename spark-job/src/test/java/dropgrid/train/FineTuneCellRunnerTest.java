@@ -31,27 +31,30 @@ class FineTuneCellRunnerTest {
         CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), HP));
         assertEquals(Status.OK, r.status(), r.failureReason());
         assertEquals("", r.failureReason());
-        assertEquals(3, r.pretrainedDepth());
-        assertEquals(List.of(0, 1), r.keptLayers());
-        assertEquals(List.of(), r.layerScores());
-        assertEquals(List.of("accuracy"), List.copyOf(r.metrics().keySet()));
-        double accuracy = r.metrics().get("accuracy");
+        assertEquals(3, r.layers().pretrainedDepth());
+        assertEquals(List.of(0, 1), r.layers().keptLayers());
+        assertEquals(List.of(), r.layers().layerScores());
+        assertEquals(List.of("accuracy"), List.copyOf(r.evaluation().metrics().keySet()));
+        double accuracy = r.evaluation().metrics().get("accuracy");
         assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
-        assertEquals(100 * accuracy, r.headline(), 1e-9);
+        assertEquals(100 * accuracy, r.evaluation().headline(), 1e-9);
         // Hand-counted from config.json (vocab 68, E 48, 32 positions, 2 types, FFN 96): embeddings 4,992 +
         // 2 layers × 18,960; the total adds the pooler (2,352) and the 2-class head (98).
-        assertEquals(42_912, r.paramsEncoder());
-        assertEquals(45_362, r.paramsTotal());
-        assertEquals(48, r.trainExamples());
-        assertEquals(4, r.trainSteps());
-        assertEquals(40, r.evalExamples());
-        assertTrue(r.finetuneSeconds() > 0 && r.evalSeconds() > 0, r.finetuneSeconds() + " " + r.evalSeconds());
-        assertEquals(0.0, r.selectSeconds());
-        assertTrue(r.trainTokensPerSecond() > 0 && r.evalExamplesPerSecond() > 0);
-        assertTrue(r.peakHeapBytes() > 0 && r.peakRssBytes() > r.peakHeapBytes() / 100);
-        assertEquals("cpu()", r.device());
-        assertFalse(r.host().isBlank());
-        assertFalse(r.finishedAt().isBefore(r.startedAt()));
+        assertEquals(42_912, r.params().encoder());
+        assertEquals(45_362, r.params().total());
+        assertEquals(48, r.training().trainExamples());
+        assertEquals(4, r.training().trainSteps());
+        assertEquals(40, r.evaluation().evalExamples());
+        double finetuneSeconds = r.training().finetuneSeconds();
+        double evalSeconds = r.evaluation().evalSeconds();
+        assertTrue(finetuneSeconds > 0 && evalSeconds > 0, finetuneSeconds + " " + evalSeconds);
+        assertEquals(0.0, r.layers().selectSeconds());
+        assertTrue(r.training().trainTokensPerSecond() > 0 && r.evaluation().evalExamplesPerSecond() > 0);
+        CellResult.Execution execution = r.execution();
+        assertTrue(execution.peakHeapBytes() > 0 && execution.peakRssBytes() > execution.peakHeapBytes() / 100);
+        assertEquals("cpu()", r.execution().device());
+        assertFalse(r.execution().host().isBlank());
+        assertFalse(r.execution().finishedAt().isBefore(r.execution().startedAt()));
     }
 
     /** bert-bare has 32 positions: a 64-token max_seq_length is cut to them instead of failing every example. */
@@ -69,22 +72,24 @@ class FineTuneCellRunnerTest {
         CellResult a = new FineTuneCellRunner().run(c);
         CellResult b = new FineTuneCellRunner().run(c);
         assertEquals(Status.OK, a.status(), a.failureReason());
-        assertEquals(a.metrics(), b.metrics());
-        assertEquals(a.headline(), b.headline());
+        assertEquals(a.evaluation().metrics(), b.evaluation().metrics());
+        assertEquals(a.evaluation().headline(), b.evaluation().headline());
         CellResult otherSeed = new FineTuneCellRunner().run(new Cell("test", "tiny-bert", Architecture.BERT,
                 c.modelSource(), c.task(), c.glueDir(), c.strategy(), c.drop(), c.stage(), Map.of(), 18, HP, LIMITS, 1,
                 false));
-        assertTrue(otherSeed.headline() != a.headline(), "another seed should score differently: " + a.headline());
+        assertTrue(otherSeed.evaluation().headline() != a.evaluation().headline(),
+                "another seed should score differently: " + a.evaluation().headline());
     }
 
     @Test
     void regressionCellScoresPearsonAndSpearman() {
         CellResult r = new FineTuneCellRunner().run(cell("STS-B", "none", 0, DropStage.PRETRAINED, Map.of(), HP));
         assertEquals(Status.OK, r.status(), r.failureReason());
-        assertEquals(List.of(0, 1, 2), r.keptLayers());
-        assertEquals(java.util.Set.of("pearson", "spearman"), r.metrics().keySet());
-        assertTrue(Double.isFinite(r.metrics().get("pearson")) && Double.isFinite(r.metrics().get("spearman")));
-        assertEquals(100 * r.metrics().get("pearson"), r.headline(), 1e-9);
+        assertEquals(List.of(0, 1, 2), r.layers().keptLayers());
+        assertEquals(java.util.Set.of("pearson", "spearman"), r.evaluation().metrics().keySet());
+        Map<String, Double> metrics = r.evaluation().metrics();
+        assertTrue(Double.isFinite(metrics.get("pearson")) && Double.isFinite(metrics.get("spearman")));
+        assertEquals(100 * r.evaluation().metrics().get("pearson"), r.evaluation().headline(), 1e-9);
     }
 
     @Test
@@ -92,17 +97,17 @@ class FineTuneCellRunnerTest {
         CellResult r = new FineTuneCellRunner().run(
                 cell("RTE", "contribution", 1, DropStage.PRETRAINED, Map.of("sample_size", "16"), HP));
         assertEquals(Status.OK, r.status(), r.failureReason());
-        assertEquals(2, r.keptLayers().size());
-        assertEquals(3, r.layerScores().size());
-        assertTrue(r.selectSeconds() > 0);
+        assertEquals(2, r.layers().keptLayers().size());
+        assertEquals(3, r.layers().layerScores().size());
+        assertTrue(r.layers().selectSeconds() > 0);
     }
 
     @Test
     void twoStageCellFineTunesTwiceAndDropsFromTheFineTunedModel() {
         CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 2, DropStage.FINETUNED, Map.of(), HP));
         assertEquals(Status.OK, r.status(), r.failureReason());
-        assertEquals(List.of(0), r.keptLayers());
-        assertEquals(8, r.trainSteps(), "two stages of 4 steps");
+        assertEquals(List.of(0), r.layers().keptLayers());
+        assertEquals(8, r.training().trainSteps(), "two stages of 4 steps");
     }
 
     @Test
@@ -113,10 +118,10 @@ class FineTuneCellRunnerTest {
         CellResult fineTuned = new FineTuneCellRunner().run(
                 cell("RTE", "contribution", 1, DropStage.FINETUNED, options, HP));
         assertEquals(Status.OK, fineTuned.status(), fineTuned.failureReason());
-        assertEquals(3, fineTuned.layerScores().size());
-        assertTrue(!pretrained.layerScores().equals(fineTuned.layerScores()),
+        assertEquals(3, fineTuned.layers().layerScores().size());
+        assertTrue(!pretrained.layers().layerScores().equals(fineTuned.layers().layerScores()),
                 "scores measured after fine-tuning should differ from the pre-trained ones: "
-                        + fineTuned.layerScores());
+                        + fineTuned.layers().layerScores());
     }
 
     @Test
@@ -124,7 +129,7 @@ class FineTuneCellRunnerTest {
         CellResult r = new FineTuneCellRunner().run(
                 cell("RTE", "explicit", 1, DropStage.PRETRAINED, Map.of("layers", "0,2"), HP));
         assertEquals(Status.OK, r.status(), r.failureReason());
-        assertEquals(List.of(0, 2), r.keptLayers());
+        assertEquals(List.of(0, 2), r.layers().keptLayers());
     }
 
     @Test
@@ -134,9 +139,9 @@ class FineTuneCellRunnerTest {
         assertNotEquals(seed0, seed17, "the check needs two seeds that keep different layers");
 
         Cell cellSeed = cell("RTE", "random", 6, DropStage.PRETRAINED, Map.of(), HP);
-        assertEquals(seed17, FineTuneCellRunner.select(cellSeed, 12, null).kept());
+        assertEquals(seed17, LayerChoice.strategy(cellSeed, null).select(12, 6).kept());
         Cell ownSeed = cell("RTE", "random", 6, DropStage.PRETRAINED, Map.of("seed", "0"), HP);
-        assertEquals(seed0, FineTuneCellRunner.select(ownSeed, 12, null).kept());
+        assertEquals(seed0, LayerChoice.strategy(ownSeed, null).select(12, 6).kept());
     }
 
     /** A Spark executor runs several tasks in one JVM with one shared runner. */
@@ -161,7 +166,7 @@ class FineTuneCellRunnerTest {
         assertEquals(Status.FAILED, r.status());
         assertTrue(r.failureReason().startsWith(TrainingDivergedException.class.getName())
                 && r.failureReason().contains("diverged"), r.failureReason());
-        assertTrue(Double.isNaN(r.headline()));
+        assertTrue(Double.isNaN(r.evaluation().headline()));
     }
 
     @Test

@@ -1,12 +1,12 @@
-package dropgrid.model;
+package dropgrid.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
 
 /**
  * Multi-head scaled dot-product attention (Vaswani et al. 2017, §3.2): softmax(q kᵀ / √H + mask) v per
- * head. Every architecture with standard attention (BERT, RoBERTa, DistilBERT) calls {@link #attend},
- * so a fused kernel replaces this body, not its callers. XLNet's relative attention is its own.
+ * head, on DJL's operators: the attention of {@link Kernels#attentionBlock} where the native kernels
+ * (which call libtorch's fused {@code scaled_dot_product_attention}) are absent.
  *
  * <p>Shapes: B batch, T tokens, E hidden size, N heads, H = E / N.
  */
@@ -20,8 +20,7 @@ public final class ScaledDotProductAttention {
      * @param q projected queries (B, T, E)
      * @param k projected keys (B, T, E)
      * @param v projected values (B, T, E)
-     * @param mask additive (B, 1, 1, T): 0 on tokens, the dtype's lowest value on padding ({@link
-     *     EncoderInputs#additiveMask})
+     * @param mask additive (B, 1, 1, T): 0 on tokens, the dtype's lowest value on padding
      * @param heads N
      * @param dropout dropout probability on the attention probabilities (used when {@code training})
      * @return the heads' context concatenated, (B, T, E)
