@@ -149,6 +149,17 @@ class HubModelsTest {
     }
 
     @Test
+    void anUnreachableHubSaysSoAndHowToGoOn() throws IOException {
+        FakeHub gone = new FakeHub();
+        String endpoint = gone.baseUrl();
+        gone.close();
+        var e = assertThrows(IOException.class, () -> HubModels.fetch(new HubSource(REPO, COMMIT),
+                new HubClient(endpoint, null), cache, null, HubModels.SILENT));
+        assertTrue(e.getMessage().startsWith("cannot reach the Hub at " + endpoint + " (ConnectException")
+                && e.getMessage().contains("set HF_ENDPOINT to a reachable mirror"), e.getMessage());
+    }
+
+    @Test
     void aRepositoryWithOnlyPytorchModelBinIsFetchedAndReadable() throws IOException {
         hub.serveModel("test-org/legacy-xlnet", COMMIT, Path.of("src/test/resources/torch-bin/legacy"),
                 Set.of("pytorch_model.bin"), storage);
