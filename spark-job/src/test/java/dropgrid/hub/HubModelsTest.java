@@ -82,6 +82,18 @@ class HubModelsTest {
     }
 
     @Test
+    void aDirectoryHoldingAnotherCommitIsNotTakenForTheNewOne(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("roberta");
+        HubModels.fetch(new HubSource(REPO, null), client(null), cache, target, HubModels.SILENT);
+        String moved = "1111111111111111111111111111111111111111";
+        hub.serveModel(REPO, moved, SMOKE.resolve("roberta"), Set.of("model.safetensors"), storage);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> HubModels.fetch(new HubSource(REPO, null), client(null), cache, target, HubModels.SILENT));
+        assertEquals(target + " already holds " + REPO + "@" + COMMIT + ", not " + REPO + "@" + moved
+                + "; give another directory or remove that one", e.getMessage());
+    }
+
+    @Test
     void aConnectionCutMidFileIsResumedWithARangeRequest() throws IOException {
         storage.dropFirstAnswerAfter(5_000);
         HubModels.Fetched fetched = fetch(new HubSource(REPO, COMMIT), client(null));
