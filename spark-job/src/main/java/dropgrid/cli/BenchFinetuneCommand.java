@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.train.CellResult;
 import dropgrid.train.FineTuneCellRunner;
+import dropgrid.vocabulary.Status;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +62,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
                 dynamic.training().trainTokensPerSecond() / fixed.training().trainTokensPerSecond());
         out.put("fixed_finetune_seconds", fixed.training().finetuneSeconds());
         out.put("dynamic_finetune_seconds", dynamic.training().finetuneSeconds());
-        out.put("status", ok ? CellResult.OK : CellResult.FAILED);
+        out.put("status", (ok ? Status.OK : Status.FAILED).id());
         out.put("failure_reason", (fixed.failureReason() + " " + dynamic.failureReason()).trim());
         spec.commandLine().getOut().println(out);
         spec.commandLine().getOut().flush();
