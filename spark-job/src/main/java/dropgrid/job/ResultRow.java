@@ -36,9 +36,13 @@ public record ResultRow(
         String strategy,
         Integer drop,
         DropStage dropStage,
+        Boolean freezeDropped,
         Integer pretrainedDepth,
         List<Integer> keptLayers,
         List<Double> layerScores,
+        List<Double> driftCls,
+        List<Double> driftTokens,
+        List<Double> probeScores,
         String strategyOptions,
         Long seed,
         Double hpLearningRate,
@@ -90,6 +94,9 @@ public record ResultRow(
     public ResultRow {
         keptLayers = keptLayers == null ? List.of() : List.copyOf(keptLayers);
         layerScores = layerScores == null ? List.of() : List.copyOf(layerScores);
+        driftCls = driftCls == null ? List.of() : List.copyOf(driftCls);
+        driftTokens = driftTokens == null ? List.of() : List.copyOf(driftTokens);
+        probeScores = probeScores == null ? List.of() : List.copyOf(probeScores);
         failureReason = failureReason == null ? "" : failureReason;
     }
 
@@ -115,8 +122,9 @@ public record ResultRow(
         Double headlineMetric = number(m.get(GlueTask.parse(cell.task()).headline()));
         return new ResultRow(
                 cell.runName(), cell.id(), specHash, cell.modelId(), cell.architecture().id(), cell.modelSource(),
-                cell.task(), cell.strategy(), cell.drop(), cell.stage(),
+                cell.task(), cell.strategy(), cell.drop(), cell.stage(), cell.freezesDropped(),
                 count(ok, layers.pretrainedDepth()), layers.keptLayers(), layers.layerScores(),
+                result.analyses().driftCls(), result.analyses().driftTokens(), result.analyses().probeScores(),
                 optionsJson(cell.strategyOptions()), cell.seed(),
                 hp.learningRate(), hp.batchSize(), hp.epochs(), hp.maxSeqLength(), hp.warmupRatio(), hp.linearDecay(),
                 hp.weightDecay(), hp.maxGradNorm(), hp.dropout(), hp.dynamicPadding(), hp.lengthGrouping(),

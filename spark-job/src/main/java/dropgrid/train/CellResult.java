@@ -23,6 +23,7 @@ import java.util.Map;
  * @param training the fine-tuning (both stages of a two-stage cell)
  * @param evaluation the dev-set scores and what scoring took
  * @param execution where and when the cell ran, and its peak memory
+ * @param analyses the paper's per-layer analyses of the final model, empty lists when not asked for
  */
 public record CellResult(
         Cell cell,
@@ -32,7 +33,8 @@ public record CellResult(
         @JsonUnwrapped(prefix = "params_") ParameterCount params,
         @JsonUnwrapped Training training,
         @JsonUnwrapped Evaluation evaluation,
-        @JsonUnwrapped Execution execution)
+        @JsonUnwrapped Execution execution,
+        @JsonUnwrapped LayerAnalyses analyses)
         implements Serializable {
 
     /**
@@ -98,6 +100,12 @@ public record CellResult(
      */
     public record Execution(String device, String host, Instant startedAt, Instant finishedAt, long peakHeapBytes,
             long peakRssBytes) implements Serializable {}
+
+    /** A result without the per-layer analyses. */
+    public CellResult(Cell cell, Status status, String failureReason, Layers layers, ParameterCount params,
+            Training training, Evaluation evaluation, Execution execution) {
+        this(cell, status, failureReason, layers, params, training, evaluation, execution, LayerAnalyses.none());
+    }
 
     public CellResult {
         failureReason = failureReason == null ? "" : failureReason;

@@ -9,8 +9,10 @@ import dropgrid.drop.RandomDrop;
 import dropgrid.model.Architecture;
 import dropgrid.vocabulary.DropStage;
 import dropgrid.vocabulary.Status;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Whole cells through the runner on real GLUE files with a tiny random BERT and small limits. */
@@ -24,6 +26,13 @@ class FineTuneCellRunnerTest {
             Hyperparameters hp) {
         return new Cell("test", "tiny-bert", Architecture.BERT, TinyBert.dir("bert-bare").toString(), task,
                 TinyBert.glueDir().toString(), strategy, drop, stage, options, 17, hp, LIMITS, 1, false);
+    }
+
+    private static Cell cell(String task, String strategy, int drop, DropStage stage, Map<String, String> options,
+            boolean freezeDropped, Set<LayerAnalyses.Kind> analyses) {
+        return new Cell("test", "tiny-bert", Architecture.BERT, TinyBert.dir("bert-bare").toString(), task,
+                TinyBert.glueDir().toString(), strategy, drop, stage, options, 17, HP, LIMITS, freezeDropped, analyses, 1,
+                false);
     }
 
     @Test
@@ -116,12 +125,52 @@ class FineTuneCellRunnerTest {
         CellResult pretrained = new FineTuneCellRunner().run(
                 cell("RTE", "contribution", 1, DropStage.PRETRAINED, options, HP));
         CellResult fineTuned = new FineTuneCellRunner().run(
-                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, HP));
+                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, false, Set.of()));
         assertEquals(Status.OK, fineTuned.status(), fineTuned.failureReason());
         assertEquals(3, fineTuned.layers().layerScores().size());
         assertTrue(!pretrained.layers().layerScores().equals(fineTuned.layers().layerScores()),
                 "scores measured after fine-tuning should differ from the pre-trained ones: "
                         + fineTuned.layers().layerScores());
+        // Freezing the layers to drop (the default) needs them before stage 1: chosen on the pre-trained model.
+        CellResult frozen = new FineTuneCellRunner().run(
+                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, HP));
+        assertEquals(Status.OK, frozen.status(), frozen.failureReason());
+        assertEquals(pretrained.layers().layerScores(), frozen.layers().layerScores());
+    }
+
+    @Test
+    void twoStageCellFreezesTheLayersToDropUnlessToldNot() {
+        List<String> log = new ArrayList<>();
+        Cell frozenCell = cell("STS-B", "top", 2, DropStage.FINETUNED, Map.of(), HP);
+        assertTrue(frozenCell.freezesDropped(), "freezing is the default of a two-stage cell");
+        CellResult frozen = new FineTuneCellRunner(log::add).run(frozenCell);
+        assertEquals(Status.OK, frozen.status(), frozen.failureReason());
+        assertTrue(log.stream().anyMatch(l -> l.contains("stage 1: fine-tuning 3 layers (layers [1, 2] frozen)")),
+                log.toString());
+        CellResult trained = new FineTuneCellRunner().run(
+                cell("STS-B", "top", 2, DropStage.FINETUNED, Map.of(), false, Set.of()));
+        assertEquals(Status.OK, trained.status(), trained.failureReason());
+        assertNotEquals(frozen.evaluation().headline(), trained.evaluation().headline(),
+                "training the dropped layers in stage 1 changes what the kept ones learn");
+        assertNotEquals(frozenCell.id(), cell("STS-B", "top", 2, DropStage.FINETUNED, Map.of(), false, Set.of()).id());
+    }
+
+    @Test
+    void analysesMeasureEveryHiddenStateOfTheFinalModel() {
+        List<String> log = new ArrayList<>();
+        CellResult r = new FineTuneCellRunner(log::add).run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), false,
+                Set.of(LayerAnalyses.Kind.DRIFT, LayerAnalyses.Kind.PROBE)));
+        assertEquals(Status.OK, r.status(), r.failureReason());
+        LayerAnalyses a = r.analyses();
+        // Embeddings + the two kept layers.
+        assertEquals(3, a.driftCls().size());
+        assertEquals(3, a.driftTokens().size());
+        assertEquals(3, a.probeScores().size());
+        a.driftCls().forEach(c -> assertTrue(c > 0.5 && c <= 1.0 + 1e-6, "a few steps move the states little: " + a));
+        a.probeScores().forEach(p -> assertTrue(p >= 0 && p <= 100, "an accuracy: " + a));
+        assertTrue(log.stream().anyMatch(l -> l.contains("probe dev score by hidden state")), log.toString());
+        CellResult plain = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), HP));
+        assertEquals(LayerAnalyses.none(), plain.analyses());
     }
 
     @Test
