@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dropgrid.engine.EngineInfo;
 import dropgrid.glue.GlueTask;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
@@ -77,6 +78,8 @@ public record ResultRow(
         Long peakHeapBytes,
         Long peakRssBytes,
         String device,
+        String engine,
+        String gpuName,
         String host,
         Status status,
         String failureReason,
@@ -130,7 +133,8 @@ public record ResultRow(
                 number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
                 number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
                 count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
-                execution.device(), execution.host(), result.status(), result.failureReason(),
+                execution.device(), runningEngine(), driverGpuName(result.cell()), execution.host(), result.status(),
+                result.failureReason(),
                 execution.startedAt(), execution.finishedAt(), version);
     }
 
@@ -140,6 +144,20 @@ public record ResultRow(
         changes.put("baseline_headline", baseline);
         changes.put("delta_headline", baseline == null || headline == null ? null : headline - baseline);
         return ResultColumns.with(this, changes);
+    }
+
+    /** The engine of this JVM, which ran the cell; null when it does not load (the failure reason says why). */
+    private static String runningEngine() {
+        try {
+            return EngineInfo.engineName();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The name the NVIDIA driver gives the cell's GPU; null for a CPU cell or when the driver cannot tell. */
+    private static String driverGpuName(Cell placed) {
+        return placed == null || !placed.useGpu() ? null : EngineInfo.gpuNameOf(placed.gpu() == null ? 0 : placed.gpu());
     }
 
     private static Double number(Double v) {
