@@ -126,7 +126,7 @@ class GridJobTest {
             written.put(f.name(), f.dataType().simpleString());
         }
         assertEquals(SchemaDoc.columns(), written);
-        assertEquals(57, written.size());
+        assertEquals(58, written.size());
     }
 
     @Test
