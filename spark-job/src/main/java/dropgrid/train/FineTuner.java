@@ -191,8 +191,9 @@ public final class FineTuner {
         // The mean over the last 50 steps: one batch's loss is too noisy to read a trend from.
         List<Double> recent = losses.subList(Math.max(0, losses.size() - 50), losses.size());
         double loss = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        return String.format(java.util.Locale.ROOT, "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs",
-                step, total, epoch + 1, epochs, loss, lr, realTokens / seconds, seconds);
+        return String.format(java.util.Locale.ROOT,
+                "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs rss %.0f MB", step, total, epoch + 1,
+                epochs, loss, lr, realTokens / seconds, seconds, MemoryProbe.rssBytes() / 1e6);
     }
 
     private static void zeroGradients(AdamW optimizer) {
