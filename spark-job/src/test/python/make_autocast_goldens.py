@@ -8,7 +8,8 @@ For each fixture in spark-job/src/test/resources/golden/ (bert-cls, distilbert-t
 xlnet-tiny) it writes spark-job/src/test/resources/kernels/autocast/<fixture>.json: one padded batch
 (right padding, XLNet's on the left), and the sequence-classification logits of the model in eval mode
 in float64 ("fp32", the reference) and in float32 under torch.autocast("cpu", bfloat16 / float16) with
-HF's default (sdpa) attention.
+HF's eager attention (under autocast the recipe of dropgrid's 16-bit kernels: scores and probabilities
+in the format, the softmax accumulating in fp32).
 """
 
 import json
@@ -46,7 +47,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     generator = torch.Generator().manual_seed(14)
     for name in ("bert-cls", "distilbert-tiny", "roberta-tiny", "xlnet-tiny"):
-        model = AutoModelForSequenceClassification.from_pretrained(os.path.join(FIXTURES, name)).eval()
+        model = AutoModelForSequenceClassification.from_pretrained(
+            os.path.join(FIXTURES, name), attn_implementation="eager").eval()
         ids, types, mask = batch(model.config, model.config.model_type == "xlnet", generator)
         kwargs = {"input_ids": ids, "attention_mask": mask}
         if model.config.model_type in ("bert", "xlnet"):
