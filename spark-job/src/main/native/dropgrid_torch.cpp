@@ -253,6 +253,17 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_updateScale(JNIEnv* env
   });
 }
 
+// optimizer.zero_grad(set_to_none=True): the next backward writes fresh gradients instead of adding
+// into zeroed ones (one memset and one add pass over every parameter less per step).
+JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_releaseGradients(JNIEnv* env, jclass, jlongArray jparams) {
+  guarded<int>(env, [&] {
+    for (auto& p : tensors(env, jparams)) {
+      p.mutable_grad().reset();
+    }
+    return 0;
+  });
+}
+
 // TF32 matmuls and convolutions on CUDA for fp32 compute (what TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 sets).
 JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_allowTf32(JNIEnv* env, jclass, jboolean allow) {
   guarded<int>(env, [&] {

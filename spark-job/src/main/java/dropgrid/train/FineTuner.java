@@ -127,8 +127,10 @@ public final class FineTuner {
             }
             List<NDArray> gradients = new ArrayList<>(optimizer.parameters().size());
             for (AdamW.Trainable p : optimizer.parameters()) {
-                NDArray g = p.array().getGradient();
-                g.attach(batchManager);
+                NDArray g = p.array().getGradient(); // null: the pass did not reach p (gradients released)
+                if (g != null) {
+                    g.attach(batchManager);
+                }
                 gradients.add(g);
             }
             if (scaler != null && scaler.unscale(gradients)) {
@@ -162,7 +164,7 @@ public final class FineTuner {
         List<String> badValues = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             AdamW.Trainable p = parameters.get(i);
-            if (!allFinite(gradients.get(i))) {
+            if (gradients.get(i) != null && !allFinite(gradients.get(i))) {
                 badGradients.add(p.name());
             }
             if (!allFinite(p.array())) {
@@ -196,7 +198,12 @@ public final class FineTuner {
                 epochs, loss, lr, realTokens / seconds, seconds, MemoryProbe.rssBytes() / 1e6);
     }
 
+    /** Gradients released (native kernels: set to none, as torch's zero_grad) or zeroed (DJL). */
     private static void zeroGradients(AdamW optimizer) {
+        if (Kernels.nativeKernels()) {
+            Kernels.releaseGradients(optimizer.parameters().stream().map(AdamW.Trainable::array).toList());
+            return;
+        }
         for (AdamW.Trainable p : optimizer.parameters()) {
             GradientTape.zeroGradient(p.array());
         }
