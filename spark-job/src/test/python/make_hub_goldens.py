@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 TARGET = HERE.parent / "resources" / "hub" / "encode-goldens.json"
 TEXT_A = "The cat sat on the mat."
 TEXT_B = "A dog slept in the sun, didn't it?"
-ARCHITECTURES = ("bert", "distilbert", "roberta", "xlnet")
+ARCHITECTURES = ("bert", "distilbert", "roberta", "xlnet", "albert")
 
 
 def golden(name):

@@ -3,7 +3,7 @@
 Run from anywhere with the project venv:
     /work/main/.venv/bin/python spark-job/src/test/python/make_smoke_models.py [--glue DIR]
 
-Writes spark-job/src/test/resources/smoke/{bert,distilbert,roberta,xlnet}/: a base model (no
+Writes spark-job/src/test/resources/smoke/{bert,distilbert,roberta,xlnet,albert}/: a base model (no
 classification head, as a pre-trained checkpoint has none) saved with save_pretrained (config.json +
 model.safetensors), plus the tokenizer files of the test tokenizer directory it is paired with:
 
@@ -11,6 +11,8 @@ model.safetensors), plus the tokenizer files of the test tokenizer directory it 
   distilbert  tokenizers/distilbert    tokenizer.json + tokenizer_config.json; 4000 ids
   roberta     tokenizers/roberta       tokenizer.json + tokenizer_config.json; 4000 ids
   xlnet       tokenizers/xlnet         tokenizer.json + tokenizer_config.json; 4000 ids
+  albert      tokenizers/albert        tokenizer.json + tokenizer_config.json; 4000 ids; one shared layer
+              (one group) applied 4 times, embedding_size 16, gelu_new, as the released ALBERTs
 
 bert-base-uncased is not used: its 30522-id vocabulary alone is 230 KB and its embedding table 3.9 MB.
 
@@ -20,7 +22,7 @@ its pad offset of 2 on top), so that a max_seq_length of 128 fits. The script ch
 directory reloads with transformers and classifies an RTE dev pair tokenized by its own tokenizer.
 
 The weights are random (seeded), so reruns give the same files. If the tokenizer fixtures are
-regenerated (make_tokenizer_goldens.py), rerun this script too.
+regenerated (make_tokenizer_goldens.py), rerun this script too. `--only NAME` writes one model.
 """
 import argparse
 import os
@@ -29,6 +31,8 @@ from pathlib import Path
 
 import torch
 from transformers import (
+    AlbertConfig,
+    AlbertModel,
     AutoModelForSequenceClassification,
     AutoTokenizer,
     BertConfig,
@@ -112,11 +116,22 @@ def xlnet(tokenizer):
     ))
 
 
+def albert(tokenizer):
+    return AlbertModel(AlbertConfig(
+        vocab_size=len(tokenizer), embedding_size=16, hidden_size=HIDDEN, num_hidden_layers=LAYERS,
+        num_hidden_groups=1, inner_group_num=1, num_attention_heads=HEADS, intermediate_size=FFN,
+        hidden_act="gelu_new", max_position_embeddings=POSITIONS, type_vocab_size=2,
+        pad_token_id=special(tokenizer, "<pad>"), bos_token_id=special(tokenizer, "[CLS]"),
+        eos_token_id=special(tokenizer, "[SEP]"),
+    ))
+
+
 MODELS = {
     "bert": ("bert-cased", bert),
     "distilbert": ("distilbert", distilbert),
     "roberta": ("roberta", roberta),
     "xlnet": ("xlnet", xlnet),
+    "albert": ("albert", albert),
 }
 
 
@@ -145,9 +160,12 @@ def check(directory, name, pair):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--glue", type=Path, default=DEFAULT_GLUE, help="GLUE root with RTE/dev.tsv")
+    parser.add_argument("--only", choices=sorted(MODELS), help="write this model only")
     args = parser.parse_args()
     pair = rte_dev_pair(args.glue)
     for seed, (name, (tokenizer_dir, build)) in enumerate(MODELS.items()):
+        if args.only is not None and name != args.only:
+            continue
         directory = OUT / name
         if directory.exists():
             shutil.rmtree(directory)

@@ -18,6 +18,12 @@ Tokenizers (no hub downloads; trained ones are trained here on GLUE *train* sent
   roberta            ByteLevelBPE trained here, RobertaTokenizerFast(vocab, merges).save_pretrained.
   xlnet              Unigram trained here, XLNetTokenizerFast(vocab=[(piece, score)]) builds XLNet's own
                      normaliser, Metaspace and `A <sep> B <sep> <cls>` template; save_pretrained.
+  albert             Unigram trained here on lower-cased text, AlbertTokenizerFast(vocab=[(piece, score)])
+                     builds ALBERT's normaliser (lower case, accents stripped), Metaspace and
+                     `[CLS] A [SEP] B [SEP]` template; save_pretrained.
+
+`--only NAME` rebuilds one tokenizer directory (and its goldens) and leaves inputs.json and the others
+as they are.
 
 The WordPiece and Unigram trainers break ties in hash order, so a rerun yields a different (equally
 valid) vocabulary: always commit a tokenizer directory together with its goldens.json. Other fixtures
@@ -32,7 +38,8 @@ import zipfile
 from pathlib import Path
 
 from tokenizers import BertWordPieceTokenizer, ByteLevelBPETokenizer, SentencePieceUnigramTokenizer
-from transformers import BertTokenizerFast, DistilBertTokenizerFast, RobertaTokenizerFast, XLNetTokenizerFast
+from transformers import (AlbertTokenizerFast, BertTokenizerFast, DistilBertTokenizerFast, RobertaTokenizerFast,
+                          XLNetTokenizerFast)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "resources" / "tokenizers"
@@ -154,6 +161,22 @@ def xlnet(text, dir):
     return tokenizer
 
 
+def albert(text, dir):
+    # ALBERT's spiece order: <pad> <unk> [CLS] [SEP] [MASK]; it lower-cases, so the pieces are learned so.
+    specials = ["<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]"]
+    trainer = SentencePieceUnigramTokenizer()
+    trainer.train_from_iterator([t.lower() for t in text], vocab_size=VOCAB_SIZE, special_tokens=specials,
+                                unk_token="<unk>")
+    vocab = [tuple(piece) for piece in json.loads(trainer._tokenizer.to_str())["model"]["vocab"]]
+    assert [p for p, _ in vocab[:len(specials)]] == specials, vocab[:8]
+    tokenizer = AlbertTokenizerFast(vocab=vocab)
+    tokenizer.save_pretrained(str(dir))
+    encoded = tokenizer("A b", "c", return_token_type_ids=True)
+    assert tokenizer.convert_ids_to_tokens(encoded["input_ids"])[0] == "[CLS]", encoded
+    assert encoded["token_type_ids"][-1] == 1 and tokenizer.padding_side == "right", encoded
+    return tokenizer
+
+
 def goldens(tokenizer, rows):
     result = {str(n): [] for n in MAX_LENGTHS}
     for n in MAX_LENGTHS:
@@ -170,12 +193,19 @@ def goldens(tokenizer, rows):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--glue", type=Path, default=HERE.parents[3].parent / "shared" / "glue")
-    glue = parser.parse_args().glue
+    parser.add_argument("--only", help="rebuild this tokenizer only (e.g. albert)")
+    args = parser.parse_args()
+    glue = args.glue
     rows = inputs(glue)
     text = training_text(glue)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "inputs.json").write_text(json.dumps(
-        [{"task": t, "textA": a, "textB": b} for t, a, b in rows], ensure_ascii=False, indent=0) + "\n")
+    if args.only is None:
+        (OUT / "inputs.json").write_text(json.dumps(
+            [{"task": t, "textA": a, "textB": b} for t, a, b in rows], ensure_ascii=False, indent=0) + "\n")
+    else:
+        stored = json.loads((OUT / "inputs.json").read_text())
+        assert [[r["task"], r["textA"], r["textB"]] for r in stored] == [list(r) for r in rows], \
+            "inputs.json differs from the inputs this GLUE copy gives; rebuild every tokenizer"
 
     builders = {
         "bert-base-uncased": lambda d, _: bert_uncased(d),
@@ -183,8 +213,11 @@ def main():
         "distilbert": lambda d, scratch: distilbert(text, d, scratch),
         "roberta": lambda d, _: roberta(text, d),
         "xlnet": lambda d, _: xlnet(text, d),
+        "albert": lambda d, _: albert(text, d),
     }
     for name, build in builders.items():
+        if args.only is not None and name != args.only:
+            continue
         dir = OUT / name
         shutil.rmtree(dir, ignore_errors=True)
         dir.mkdir()

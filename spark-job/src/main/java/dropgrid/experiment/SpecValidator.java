@@ -96,6 +96,8 @@ final class SpecValidator {
         List<StrategySpec> strategies = strategies("strategies", s.strategies());
         List<StrategySpec> twoStage = s.twoStage() == null ? List.of()
                 : strategies("two_stage.strategies", s.twoStage().strategies());
+        sharedLayers(models, "strategies", strategies);
+        sharedLayers(models, "two_stage.strategies", twoStage);
         Map<GlueTask, Hyperparameters> hyperparameters = hyperparameters(s.hyperparameters(), tasks);
         Limits limits = limits(s.limits());
         ResourcesSpec r = s.resources() == null ? new ResourcesSpec(null, null) : s.resources();
@@ -112,6 +114,28 @@ final class SpecValidator {
         }
         return Grid.expand(new Grid.Plan(name, output, glueDir, specHash, models, strategies, twoStage, tasks, seeds,
                 hyperparameters, limits, threads, gpus));
+    }
+
+    /**
+     * ALBERT's layers share one set of parameters (one group in every released checkpoint): dropping K
+     * of L layers applies the shared layer L − K times whichever layers a strategy names, so every
+     * strategy of a given K would build the very model {@code top} builds, and the grid would repeat
+     * cells. Only {@code top} (and the baseline every grid runs) is accepted.
+     */
+    private void sharedLayers(List<Grid.Model> models, String path, List<StrategySpec> strategies) {
+        for (Grid.Model m : models) {
+            if (m.architecture() != Architecture.ALBERT) {
+                continue;
+            }
+            for (int i = 0; i < strategies.size(); i++) {
+                if (!strategies.get(i).name().equals("top")) {
+                    error(path + "[" + i + "]", "'" + strategies.get(i).name() + "' cannot be run on ALBERT model '"
+                            + m.id() + "': its layers share one set of parameters, so dropping K layers applies the"
+                            + " shared layer L − K times and every strategy builds the model 'top' builds; use"
+                            + " strategies: [top] for ALBERT (in a spec of its own)");
+                }
+            }
+        }
     }
 
     private void error(String path, String message) {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -69,6 +72,10 @@ public final class HubClient {
             json = new ObjectMapper().readTree(get(url));
         } catch (Download.HttpStatusException e) {
             throw explain(e, repository, revision, null);
+        } catch (UnknownHostException | ConnectException | SocketTimeoutException e) {
+            throw new IOException("cannot reach the Hub at " + endpoint + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); set HF_ENDPOINT to a reachable mirror, or fetch the model where the Hub"
+                    + " is reachable and give its directory", e);
         }
         String commit = json.path("sha").asText("");
         if (!HubSource.isCommit(commit)) {

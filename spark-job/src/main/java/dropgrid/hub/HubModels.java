@@ -104,7 +104,7 @@ public final class HubModels {
         String revision = revisionOf(source);
         if (HubSource.isCommit(revision)) {
             Path target = dir != null ? dir : defaultDir(modelsRoot, source.repository(), revision);
-            if (isComplete(target)) {
+            if (holds(target, source.repository(), revision)) {
                 return cached(source, revision, target, start);
             }
         }
@@ -118,7 +118,7 @@ public final class HubModels {
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.lock()) {
-            if (isComplete(target)) {
+            if (holds(target, source.repository(), listing.commit())) {
                 return cached(source, listing.commit(), target, start);
             }
             List<Planned> plan = plan(source, pin, listing);
@@ -147,6 +147,22 @@ public final class HubModels {
             install(partial, target);
             return result;
         }
+    }
+
+    /**
+     * Whether {@code dir} is a complete fetch of {@code repository} at {@code commit}; a complete fetch of
+     * anything else there is an error rather than a reason to overwrite it.
+     */
+    private static boolean holds(Path dir, String repository, String commit) throws IOException {
+        if (!isComplete(dir)) {
+            return false;
+        }
+        Provenance p = json().readValue(dir.resolve(SOURCE_FILE).toFile(), Provenance.class);
+        if (!p.repository().equalsIgnoreCase(repository) || !p.commit().equals(commit)) {
+            throw new IllegalArgumentException(dir + " already holds " + p.repository() + "@" + p.commit() + ", not "
+                    + repository + "@" + commit + "; give another directory or remove that one");
+        }
+        return true;
     }
 
     /** The manifest entry pinning this repository at this revision (or at no revision asked for). */

@@ -27,8 +27,10 @@ final class EngineProbe {
      * @param gpu the CUDA ordinal its GPU address named
      * @param gpuName that GPU's name, null when it has none
      * @param problem why it cannot run a GPU cell, null when it can
+     * @param addressed whether Spark gave the task a GPU address
      */
-    record Seen(String host, String engine, int gpu, String gpuName, String problem) implements Serializable {}
+    record Seen(String host, String engine, int gpu, String gpuName, String problem, boolean addressed)
+            implements Serializable {}
 
     private EngineProbe() {}
 
@@ -48,6 +50,13 @@ final class EngineProbe {
         }
         jsc.setJobDescription("dropgrid: check that executors can use their GPU");
         Seen seen = jsc.parallelize(List.of(first), 1).map(EngineProbe::probe).collect().get(0);
+        if (!jsc.isLocal() && !seen.addressed()) {
+            // Without addresses every task of an executor would take cuda:0.
+            throw new GpuUnavailableException("grid stopped before its first cell: the spec asks for "
+                    + grid.gpusPerTask() + " GPU per task but Spark gives tasks no GPU; set"
+                    + " spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount=1 and a GPU discovery"
+                    + " script (docs/cluster.md, \"GPU executors\")");
+        }
         if (seen.problem() != null) {
             throw new GpuUnavailableException("grid stopped before its first cell: on executor " + seen.host() + ", "
                     + seen.problem());
@@ -61,18 +70,19 @@ final class EngineProbe {
         TaskContext tc = TaskContext.get();
         Map<String, ResourceInformation> resources = tc == null ? Map.of() : tc.resourcesJMap();
         String host = CellTask.host();
+        boolean addressed = resources.containsKey("gpu");
         try {
             Cell placed = CellTask.place(cell, resources, 1);
             int gpu = placed.gpu() == null ? 0 : placed.gpu();
             EngineInfo info = EngineInfo.current();
             try {
                 info.requireGpu(gpu);
-                return new Seen(host, info.engine(), gpu, info.gpuName(gpu), null);
+                return new Seen(host, info.engine(), gpu, info.gpuName(gpu), null, addressed);
             } catch (GpuUnavailableException e) {
-                return new Seen(host, info.engine(), gpu, null, e.getMessage());
+                return new Seen(host, info.engine(), gpu, null, e.getMessage(), addressed);
             }
         } catch (RuntimeException | LinkageError e) {
-            return new Seen(host, null, -1, null, "the PyTorch engine did not load: " + e);
+            return new Seen(host, null, -1, null, "the PyTorch engine did not load: " + e, addressed);
         }
     }
 }

@@ -9,7 +9,8 @@ public enum Architecture {
     BERT,
     DISTILBERT,
     ROBERTA,
-    XLNET;
+    XLNET,
+    ALBERT;
 
     /** The spelling used in specs, result rows and HF {@code model_type}: lower case. */
     public String id() {

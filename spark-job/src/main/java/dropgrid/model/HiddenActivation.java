@@ -6,11 +6,13 @@ import java.util.stream.Collectors;
 
 /**
  * The feed-forward non-linearities named in HF {@code config.json} ({@code activation} in DistilBERT,
- * {@code ff_activation} in XLNet).
+ * {@code ff_activation} in XLNet, {@code hidden_act} in ALBERT).
  */
 public enum HiddenActivation {
     /** HF's {@code "gelu"}: exact, with erf (Google's BERT used the tanh approximation). */
     GELU("gelu", Activation.GELU),
+    /** HF's {@code "gelu_new"}: the tanh approximation, ALBERT's. */
+    GELU_NEW("gelu_new", Activation.GELU_TANH),
     RELU("relu", Activation.RELU);
 
     private final String hfName;

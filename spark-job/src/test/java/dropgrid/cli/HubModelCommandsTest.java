@@ -40,7 +40,7 @@ class HubModelCommandsTest {
     void start() throws IOException {
         hub = new FakeHub();
         storage = new FakeHub();
-        for (String arch : List.of("bert", "distilbert", "roberta", "xlnet")) {
+        for (String arch : List.of("bert", "distilbert", "roberta", "xlnet", "albert")) {
             hub.serveModel("test-org/tiny-" + arch, COMMIT, SMOKE.resolve(arch), Set.of("model.safetensors"), storage);
         }
     }
@@ -52,7 +52,7 @@ class HubModelCommandsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"bert", "distilbert", "roberta", "xlnet"})
+    @ValueSource(strings = {"bert", "distilbert", "roberta", "xlnet", "albert"})
     void aFetchedModelEncodesAPairAsHuggingFaceDoes(String arch) throws IOException {
         Path dir = tmp.resolve("models/" + arch);
         var fetched = FetchModelCommandTest.run("fetch-model", "hf:test-org/tiny-" + arch + "@" + COMMIT,

@@ -52,6 +52,16 @@ class ExperimentSpecsTest {
     }
 
     @Test
+    void paperAlbertRunsTopOnlyOverThePapersKAndTasks() throws IOException {
+        Grid grid = load("paper-albert.yaml");
+        // top x 3 K x 8 tasks + one baseline per task.
+        assertEquals(32, grid.cells().size());
+        assertEquals(java.util.Set.of("top", "none"), grid.cells().stream().map(Cell::strategy)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Map.of("albert-base-v2", 12), grid.depths());
+    }
+
+    @Test
     void laptopGridIsSixCellsOnCappedData() throws IOException {
         Grid grid = load("laptop.yaml");
         assertEquals(6, grid.cells().size());

@@ -60,6 +60,19 @@ class ModelSourceValidationTest {
     }
 
     @Test
+    void albertTakesOnlyTopAndSaysWhy() throws IOException {
+        Path spec = dir.resolve("albert.yaml");
+        Files.writeString(spec, "name: t\noutput: out\nglue_dir: " + GLUE + "\nmodels: [{id: a, source: albert-base-v2}]\n"
+                + "strategies: [top, bottom, symmetric]\ndrop: [2]\ntasks: [RTE]\n");
+        SpecException e = assertThrows(SpecException.class, () -> SpecReader.load(spec.toString(), new Configuration(),
+                Map.of("DROPGRID_HOME", dir.resolve("home").toString()), SpecReader.Overrides.NONE));
+        assertEquals(List.of("strategies[1]", "strategies[2]"),
+                e.errors().stream().map(m -> m.substring(0, m.indexOf(':'))).toList());
+        assertTrue(e.errors().get(0).contains("'bottom' cannot be run on ALBERT model 'a': its layers share one set"
+                + " of parameters, so dropping K layers applies the shared layer L − K times"), e.errors().get(0));
+    }
+
+    @Test
     void anUnpinnedHubSourceIsLookedUpOnTheHub() throws IOException {
         Grid grid = load("hf:test-org/tiny-roberta@" + COMMIT);
         assertEquals(Map.of("m", 4), grid.depths());

@@ -82,6 +82,18 @@ class HubModelsTest {
     }
 
     @Test
+    void aDirectoryHoldingAnotherCommitIsNotTakenForTheNewOne(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("roberta");
+        HubModels.fetch(new HubSource(REPO, null), client(null), cache, target, HubModels.SILENT);
+        String moved = "1111111111111111111111111111111111111111";
+        hub.serveModel(REPO, moved, SMOKE.resolve("roberta"), Set.of("model.safetensors"), storage);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> HubModels.fetch(new HubSource(REPO, null), client(null), cache, target, HubModels.SILENT));
+        assertEquals(target + " already holds " + REPO + "@" + COMMIT + ", not " + REPO + "@" + moved
+                + "; give another directory or remove that one", e.getMessage());
+    }
+
+    @Test
     void aConnectionCutMidFileIsResumedWithARangeRequest() throws IOException {
         storage.dropFirstAnswerAfter(5_000);
         HubModels.Fetched fetched = fetch(new HubSource(REPO, COMMIT), client(null));
@@ -146,6 +158,17 @@ class HubModelsTest {
                 () -> fetch(new HubSource("test-org/nothing", COMMIT), client(null)));
         assertTrue(plain.getMessage().startsWith("test-org/nothing@" + COMMIT + " not found at " + hub.baseUrl()
                 + " (HTTP 404)"), plain.getMessage());
+    }
+
+    @Test
+    void anUnreachableHubSaysSoAndHowToGoOn() throws IOException {
+        FakeHub gone = new FakeHub();
+        String endpoint = gone.baseUrl();
+        gone.close();
+        var e = assertThrows(IOException.class, () -> HubModels.fetch(new HubSource(REPO, COMMIT),
+                new HubClient(endpoint, null), cache, null, HubModels.SILENT));
+        assertTrue(e.getMessage().startsWith("cannot reach the Hub at " + endpoint + " (ConnectException")
+                && e.getMessage().contains("set HF_ENDPOINT to a reachable mirror"), e.getMessage());
     }
 
     @Test

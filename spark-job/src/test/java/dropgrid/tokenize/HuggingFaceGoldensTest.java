@@ -43,7 +43,8 @@ class HuggingFaceGoldensTest {
         "bert-cased, BERT, RIGHT",
         "distilbert, DISTILBERT, RIGHT",
         "roberta, ROBERTA, RIGHT",
-        "xlnet, XLNET, LEFT"
+        "xlnet, XLNET, LEFT",
+        "albert, ALBERT, RIGHT"
     })
     void idsAndTokenTypesEqualHuggingFaceOnEveryInput(String name, Architecture architecture, Tokenizer.PaddingSide side)
             throws IOException {

@@ -47,7 +47,8 @@ class EveryArchitectureFineTunesTest {
     @CsvSource({"bert-bare, 0, 0, RIGHT, fp32", "distilbert-tiny, 0, 0, RIGHT, fp32", "roberta-tiny, 1, 0, RIGHT, fp32",
         "xlnet-tiny, 5, 3, LEFT, fp32", "bert-bare, 0, 0, RIGHT, bf16", "distilbert-tiny, 0, 0, RIGHT, bf16",
         "roberta-tiny, 1, 0, RIGHT, bf16", "xlnet-tiny, 5, 3, LEFT, bf16", "bert-bare, 0, 0, RIGHT, fp16",
-        "distilbert-tiny, 0, 0, RIGHT, fp16", "roberta-tiny, 1, 0, RIGHT, fp16", "xlnet-tiny, 5, 3, LEFT, fp16"})
+        "distilbert-tiny, 0, 0, RIGHT, fp16", "roberta-tiny, 1, 0, RIGHT, fp16", "xlnet-tiny, 5, 3, LEFT, fp16",
+        "albert-tiny, 0, 0, RIGHT, fp32", "albert-tiny, 0, 0, RIGHT, bf16", "albert-tiny, 0, 0, RIGHT, fp16"})
     void stepsAndEvaluationLeaveNoArraysInTheModelManager(String model, long padId, long padTypeId,
             PaddingSide side, String precision) {
         try (NDManager manager = NDManager.newBaseManager();
@@ -69,7 +70,8 @@ class EveryArchitectureFineTunesTest {
     @CsvSource({"bert-bare, 0, 0, RIGHT, fp32", "distilbert-tiny, 0, 0, RIGHT, fp32", "roberta-tiny, 1, 0, RIGHT, fp32",
         "xlnet-tiny, 5, 3, LEFT, fp32", "bert-bare, 0, 0, RIGHT, bf16", "distilbert-tiny, 0, 0, RIGHT, bf16",
         "roberta-tiny, 1, 0, RIGHT, bf16", "xlnet-tiny, 5, 3, LEFT, bf16", "bert-bare, 0, 0, RIGHT, fp16",
-        "distilbert-tiny, 0, 0, RIGHT, fp16", "roberta-tiny, 1, 0, RIGHT, fp16", "xlnet-tiny, 5, 3, LEFT, fp16"})
+        "distilbert-tiny, 0, 0, RIGHT, fp16", "roberta-tiny, 1, 0, RIGHT, fp16", "xlnet-tiny, 5, 3, LEFT, fp16",
+        "albert-tiny, 0, 0, RIGHT, fp32", "albert-tiny, 0, 0, RIGHT, bf16", "albert-tiny, 0, 0, RIGHT, fp16"})
     void threeStepsMoveEveryParameter(String model, long padId, long padTypeId, PaddingSide side,
             String precision) {
         try (NDManager manager = NDManager.newBaseManager();
