@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.kernels.Kernels;
 import dropgrid.train.CellResult;
 import dropgrid.train.FineTuneCellRunner;
+import dropgrid.vocabulary.Status;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +67,7 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         out.put("dynamic_finetune_seconds", dynamic.training().finetuneSeconds());
         // The process's peak over every run (the RSS high-water mark only resets where the kernel lets it).
         out.put("peak_rss_bytes", Math.max(fixed.execution().peakRssBytes(), dynamic.execution().peakRssBytes()));
-        out.put("status", ok ? CellResult.OK : CellResult.FAILED);
+        out.put("status", (ok ? Status.OK : Status.FAILED).id());
         out.put("failure_reason", (fixed.failureReason() + " " + dynamic.failureReason()).trim());
         spec.commandLine().getOut().println(out);
         spec.commandLine().getOut().flush();

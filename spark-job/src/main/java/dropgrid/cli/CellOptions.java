@@ -2,17 +2,19 @@ package dropgrid.cli;
 
 import dropgrid.drop.Baseline;
 import dropgrid.drop.Explicit;
-import dropgrid.job.InputStaging;
 import dropgrid.kernels.Precision;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
+import dropgrid.storage.Location;
 import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.DropStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
@@ -46,7 +48,7 @@ final class CellOptions {
 
     @Option(names = "--stage", description = "When layers are dropped: pretrained or finetuned (fine-tune, drop,"
             + " fine-tune again). Default: ${DEFAULT-VALUE}.")
-    String stage = "pretrained";
+    String stage = DropStage.PRETRAINED.id();
 
     @Option(names = "--preset", description = "Hyper-parameter preset: paper or common. Default: ${DEFAULT-VALUE}.")
     String preset = "paper";
@@ -108,7 +110,7 @@ final class CellOptions {
     Cell cell(boolean dynamicPadding, PrintWriter err) {
         Path dir = ModelArgument.localDir(model, err);
         // A remote model is read from its local copy, which the cell names as its source.
-        String source = InputStaging.isRemote(model) ? dir.toString() : model;
+        String source = Location.of(model).isRemote() ? dir.toString() : model;
         Architecture architecture;
         int depth;
         try (PretrainedModels.Checkpoint checkpoint = PretrainedModels.read(dir)) {
@@ -148,12 +150,11 @@ final class CellOptions {
                 threads, gpu != null, gpu);
     }
 
-    private Cell.DropStage dropStage() {
-        return switch (stage.toLowerCase(java.util.Locale.ROOT)) {
-            case "pretrained" -> Cell.DropStage.PRETRAINED;
-            case "finetuned" -> Cell.DropStage.FINETUNED;
-            default -> throw new IllegalArgumentException("--stage '" + stage + "' is not allowed; allowed: pretrained,"
-                    + " finetuned");
-        };
+    private DropStage dropStage() {
+        try {
+            return DropStage.parse(stage.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--stage: " + e.getMessage(), e);
+        }
     }
 }

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,12 +23,11 @@ final class CollectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUTPUT", description = "a run's output (local or s3a://)")
     String output;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: as configured, else local[*]")
-    String master;
+    @Mixin SparkOptions sparkOptions;
 
     @Override
     public Integer call() throws Exception {
-        int rows = GridJob.collect(output, master);
+        int rows = GridJob.collect(output, sparkOptions.master);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("output", output);
         result.put("results", GridJob.resultsDir(output));

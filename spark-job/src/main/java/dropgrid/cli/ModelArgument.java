@@ -1,6 +1,7 @@
 package dropgrid.cli;
 
 import dropgrid.job.InputStaging;
+import dropgrid.storage.Location;
 import dropgrid.train.ModelSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ final class ModelArgument {
 
     /** The local directory of {@code model}; downloads are reported on {@code err}. */
     static Path localDir(String model, PrintWriter err) {
-        if (InputStaging.isRemote(model)) {
+        if (Location.of(model).isRemote()) {
             return InputStaging.localModel(model);
         }
         return ModelSource.resolve(model, line -> {

@@ -1,15 +1,14 @@
 package dropgrid.cli;
 
-import dropgrid.job.GridPlan;
 import dropgrid.experiment.Grid;
 import dropgrid.experiment.SpecReader;
+import dropgrid.job.GridPlan;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,19 +22,12 @@ final class PlanCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "experiment spec (YAML or .json), local or s3a://")
-    String specLocation;
-
-    @Option(names = "--output", paramLabel = "DIR", description = "replaces the spec's output")
-    String output;
-
-    @Option(names = "--glue-dir", paramLabel = "DIR", description = "replaces the spec's glue_dir")
-    String glueDir;
+    @Mixin SpecOptions specOptions;
 
     @Override
     public Integer call() throws Exception {
         var hadoop = GridPlan.hadoopConfiguration();
-        Grid grid = SpecReader.load(specLocation, hadoop, System.getenv(), SpecReader.Overrides.fromCommandLine(output, glueDir));
+        Grid grid = SpecReader.load(specOptions.location, hadoop, System.getenv(), specOptions.overrides());
         GridPlan plan = GridPlan.of(grid, hadoop);
         PrintWriter out = spec.commandLine().getOut();
         for (GridPlan.CellPlan cell : plan.cells()) {

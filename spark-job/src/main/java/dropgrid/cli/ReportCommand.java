@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.job.ResultsReader;
 import dropgrid.report.Analysis;
 import dropgrid.report.ReportFiles;
-import dropgrid.report.ResultRow;
+import dropgrid.report.ReportRow;
+import dropgrid.storage.Location;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code dropgrid report RESULTS}: rebuilds the paper's tables and figures from a results Parquet
@@ -46,7 +47,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (out != null) {
             return out;
         }
-        if (results.contains("://")) {
+        if (Location.of(results).isRemote()) {
             return Path.of("report");
         }
         Path parent = Path.of(results).toAbsolutePath().normalize().getParent();
@@ -56,7 +57,7 @@ public final class ReportCommand implements Callable<Integer> {
     /** Reads the results, writes the report and returns the summary the command prints. */
     static ObjectNode run(String results, Path out, String format) {
         var formats = ReportFiles.Format.parseList(format);
-        List<ResultRow> rows = ResultsReader.read(results);
+        List<ReportRow> rows = ResultsReader.read(results);
         Analysis report = new Analysis(rows);
         List<Path> files = ReportFiles.write(report, out, formats);
         ObjectNode summary = new ObjectMapper().createObjectNode();
@@ -67,7 +68,7 @@ public final class ReportCommand implements Callable<Integer> {
         summary.put("failed", report.failed().size());
         summary.set("models", new ObjectMapper().valueToTree(report.models()));
         ArrayNode failed = summary.putArray("failed_cells");
-        for (ResultRow r : report.failed()) {
+        for (ReportRow r : report.failed()) {
             failed.addObject().put("cell_id", r.cellId()).put("model_id", r.modelId()).put("task", r.task())
                     .put("strategy", r.strategy()).put("drop", r.drop()).put("drop_stage", r.dropStage())
                     .put("seed", r.seed()).put("failure_reason", r.failureReason());

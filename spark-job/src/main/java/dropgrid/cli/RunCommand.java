@@ -1,18 +1,19 @@
 package dropgrid.cli;
 
 import dropgrid.job.GridJob;
-import dropgrid.experiment.SpecReader;
+import dropgrid.job.RunnerLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code dropgrid run SPEC}: runs every cell of a spec that has no committed result and prints one
- * JSON summary. Failed cells are results (rows with status {@code failed}), so the exit code is 0
- * when the grid ran; 2 for a bad spec, 1 when the job itself died.
+ * JSON summary. Failed cells are results too (rows with status {@code failed} and a reason), and the
+ * grid finishes every cell either way; the exit code tells scripts and CI how it went: 0 when every
+ * cell of this run succeeded, 1 when any failed or the job itself died, 2 for bad input.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a grid: skip committed cells, run the rest one per Spark task, rebuild <output>/results/."
@@ -21,18 +22,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "experiment spec (YAML or .json), local or s3a://")
-    String specLocation;
+    @Mixin SpecOptions specOptions;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "replaces the spec's output (local or s3a://)")
-    String output;
-
-    @Option(names = "--glue-dir", paramLabel = "DIR", description = "replaces the spec's glue_dir")
-    String glueDir;
-
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master; default: as configured (spark-submit), else local[cores / threads per cell]")
-    String master;
+    @Mixin SparkOptions sparkOptions;
 
     @Option(names = "--rerun-failed", description = "also rerun cells whose newest result failed")
     boolean rerunFailed;
@@ -41,16 +33,15 @@ final class RunCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--runner", paramLabel = "CLASS",
-            description = "CellRunner class (default: spark.dropgrid.runner, else " + GridJob.DEFAULT_RUNNER + ")")
+            description = "CellRunner class (default: spark.dropgrid.runner, else " + RunnerLoader.DEFAULT_RUNNER + ")")
     String runner;
 
     @Override
     public Integer call() throws Exception {
-        GridJob.Summary summary = GridJob.launch(specLocation, SpecReader.Overrides.fromCommandLine(output, glueDir),
-                new GridJob.Options(master, rerunFailed, force, runner), System.getenv());
+        GridJob.Summary summary = GridJob.launch(specOptions.location, specOptions.overrides(),
+                new GridJob.Options(sparkOptions.master, rerunFailed, force, runner), System.getenv());
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(summary));
         spec.commandLine().getOut().flush();
-        // The grid finishes every cell either way; a non-zero exit tells scripts and CI that some failed.
         return summary.failed() > 0 ? 1 : 0;
     }
 }

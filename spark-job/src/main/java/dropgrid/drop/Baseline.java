@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record Baseline() implements DropStrategy {
 
-    public static final String NAME = "none";
+    public static final String NAME = dropgrid.vocabulary.Baseline.STRATEGY;
 
     @Override
     public String name() {

@@ -1,12 +1,13 @@
 package dropgrid.experiment;
 
+import dropgrid.experiment.ExperimentSpec.StrategySpec;
 import dropgrid.glue.GlueTask;
 import dropgrid.model.Architecture;
-import dropgrid.experiment.ExperimentSpec.StrategySpec;
 import dropgrid.train.Cell;
-import dropgrid.train.Cell.DropStage;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ public record Grid(
             for (GlueTask task : p.tasks()) {
                 for (long seed : p.seeds()) {
                     List<Cell> group = new ArrayList<>();
-                    group.add(cell(p, m, task, seed, StrategyCatalog.BASELINE, Map.of(), 0, DropStage.PRETRAINED));
+                    group.add(cell(p, m, task, seed, Baseline.STRATEGY, Map.of(), 0, DropStage.PRETRAINED));
                     for (StrategySpec s : p.strategies()) {
                         for (int k : m.drops()) {
                             group.add(cell(p, m, task, seed, s.name(), s.options(), k, DropStage.PRETRAINED));
@@ -108,7 +109,7 @@ public record Grid(
     public double costUnits(Cell c) {
         int depth = depths.getOrDefault(c.modelId(), 12);
         int kept = depth - c.drop();
-        int layersTrained = c.stage() == Cell.DropStage.FINETUNED ? depth + kept : kept;
+        int layersTrained = c.stage() == DropStage.FINETUNED ? depth + kept : kept;
         int examples = TRAIN_SIZES.getOrDefault(GlueTask.parse(c.task()), 10_000);
         if (c.limits().maxTrainExamples() > 0) {
             examples = Math.min(examples, c.limits().maxTrainExamples());

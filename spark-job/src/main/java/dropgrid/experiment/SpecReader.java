@@ -1,8 +1,8 @@
 package dropgrid.experiment;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -11,15 +11,15 @@ import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dropgrid.storage.Location;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -59,10 +59,10 @@ public final class SpecReader {
         }
 
         private static String fromWorkingDirectory(String location) {
-            if (location == null || location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") || location.startsWith("~")) {
+            if (location == null || Location.of(location).isRemote()) {
                 return location;
             }
-            return java.nio.file.Paths.get(location).toAbsolutePath().normalize().toString();
+            return Location.of(location).path().toAbsolutePath().normalize().toString();
         }
     }
 
@@ -95,20 +95,12 @@ public final class SpecReader {
      * @param overrides command-line replacements for {@code output} and {@code glue_dir}
      */
     public static Grid load(String location, Configuration hadoopConf, Map<String, String> env, Overrides overrides) {
-        String uri = toUri(location);
+        String uri = Location.of(location).uri();
         String text = readText(uri, location, hadoopConf);
         List<String> errors = new ArrayList<>();
         ExperimentSpec raw = parse(text, location, errors);
         String base = uri.substring(0, uri.lastIndexOf('/') + 1);
         return SpecValidator.validate(raw, location, base, env, overrides, hash(raw), errors);
-    }
-
-    /** A local path becomes a {@code file:} URI; anything with a scheme stays as it is. */
-    static String toUri(String location) {
-        if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-            return location;
-        }
-        return Paths.get(location).toAbsolutePath().normalize().toUri().toString();
     }
 
     private static String readText(String uri, String location, Configuration hadoopConf) {

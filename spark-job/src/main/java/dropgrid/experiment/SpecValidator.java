@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dropgrid.drop.Strategies;
+import dropgrid.experiment.ExperimentSpec.HyperparameterSpec;
+import dropgrid.experiment.ExperimentSpec.LimitsSpec;
+import dropgrid.experiment.ExperimentSpec.ModelSpec;
+import dropgrid.experiment.ExperimentSpec.ResourcesSpec;
+import dropgrid.experiment.ExperimentSpec.StrategySpec;
+import dropgrid.experiment.ExperimentSpec.TwoStageSpec;
 import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
@@ -12,19 +18,15 @@ import dropgrid.hub.HubClient;
 import dropgrid.hub.HubModels;
 import dropgrid.hub.HubSource;
 import dropgrid.hub.ModelManifest;
-import dropgrid.model.Architecture;
-import dropgrid.model.ModelCache;
-import dropgrid.experiment.ExperimentSpec.HyperparameterSpec;
-import dropgrid.experiment.ExperimentSpec.LimitsSpec;
-import dropgrid.experiment.ExperimentSpec.ModelSpec;
-import dropgrid.experiment.ExperimentSpec.ResourcesSpec;
-import dropgrid.experiment.ExperimentSpec.StrategySpec;
-import dropgrid.experiment.ExperimentSpec.TwoStageSpec;
 import dropgrid.kernels.Precision;
 import dropgrid.kernels.TorchNative;
+import dropgrid.model.Architecture;
+import dropgrid.model.ModelCache;
+import dropgrid.storage.Location;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
 import dropgrid.train.ModelSource;
+import dropgrid.vocabulary.Baseline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +158,10 @@ final class SpecValidator {
             return fallback;
         }
         String expanded = expand(path, value);
+        if (expanded != null && expanded.isBlank()) {
+            error(path, "empty; expected a local directory or an s3a:// prefix");
+            return null;
+        }
         return expanded == null ? null : resolvePath(expanded);
     }
 
@@ -175,23 +181,20 @@ final class SpecValidator {
     }
 
     private String resolvePath(String value) {
-        if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            return value.startsWith("file://") ? Paths.get(java.net.URI.create(value)).toString() : value;
+        Location location = Location.of(value);
+        if (location.isRemote()) {
+            return value;
         }
-        if (value.startsWith("~/") || value.equals("~")) {
-            return Paths.get(System.getProperty("user.home"), value.substring(1).replaceFirst("^/", "")).toString();
+        Path path = location.path();
+        if (path.isAbsolute()) {
+            return path.normalize().toString();
         }
-        if (Paths.get(value).isAbsolute()) {
-            return Paths.get(value).normalize().toString();
-        }
-        if (base.startsWith("file:")) {
-            return Paths.get(java.net.URI.create(base)).resolve(value).normalize().toString();
-        }
-        return base + value;
+        Location spec = Location.of(base);
+        return spec.isRemote() ? base + value : spec.path().resolve(value).normalize().toString();
     }
 
     private static boolean isRemote(String location) {
-        return location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+        return Location.of(location).isRemote();
     }
 
     private List<GlueTask> tasks(List<String> names, String glueDir) {
@@ -268,7 +271,9 @@ final class SpecValidator {
                 error(at + ".source", "missing; required: " + SOURCE_FORMS);
             } else {
                 String expanded = expand(at + ".source", m.source());
-                if (expanded != null && HubSource.isHub(expanded)) {
+                if (expanded != null && expanded.isBlank()) {
+                    error(at + ".source", "empty; expected " + SOURCE_FORMS);
+                } else if (expanded != null && HubSource.isHub(expanded)) {
                     source = expanded;
                 } else if (expanded != null) {
                     String asPath = resolvePath(expanded);
@@ -478,7 +483,7 @@ final class SpecValidator {
                 error(at + ".name", "missing; allowed: " + String.join(", ", StrategyCatalog.names()));
                 continue;
             }
-            if (StrategyCatalog.BASELINE.equals(s.name())) {
+            if (Baseline.STRATEGY.equals(s.name())) {
                 error(at, "'none' is the unpruned baseline, which every grid runs; remove it");
                 continue;
             }

@@ -1,6 +1,5 @@
 package dropgrid.experiment;
 
-import dropgrid.drop.Baseline;
 import dropgrid.drop.Strategies;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,9 +12,6 @@ import java.util.Set;
  * baseline, which every grid has.
  */
 public final class StrategyCatalog {
-
-    /** The unpruned baseline's strategy name (K = 0). */
-    public static final String BASELINE = Baseline.NAME;
 
     private StrategyCatalog() {}
 

@@ -32,7 +32,7 @@ final class Baselines {
         out.sort(Comparator.comparing(ResultRow::modelId)
                 .thenComparing(ResultRow::task)
                 .thenComparing(ResultRow::seed)
-                .thenComparing(ResultRow::dropStage)
+                .thenComparing(r -> r.dropStage().id())
                 .thenComparing(r -> r.drop() == 0 ? "" : r.strategy())
                 .thenComparing(ResultRow::drop)
                 .thenComparing(ResultRow::cellId));

@@ -6,6 +6,7 @@ import dropgrid.engine.GpuMemory;
 import dropgrid.engine.NativeLoader;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
+import dropgrid.vocabulary.Status;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,10 +36,10 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
      * What the driver learns about a finished cell.
      *
      * @param cellId the cell's id
-     * @param status {@code ok} or {@code failed}
+     * @param status how it ended
      * @param seconds wall time of the task
      */
-    record Outcome(String cellId, String status, double seconds) implements Serializable {}
+    record Outcome(String cellId, Status status, double seconds) implements Serializable {}
 
     private final String runnerClass;
     private final String output;

@@ -2,8 +2,9 @@ package dropgrid.job;
 
 import dropgrid.experiment.Grid;
 import dropgrid.experiment.SpecReader;
+import dropgrid.storage.Location;
 import dropgrid.train.Cell;
-import dropgrid.train.CellResult;
+import dropgrid.vocabulary.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,11 +23,6 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class GridJob {
 
-    /** Spark conf key naming the {@link dropgrid.train.CellRunner} class. */
-    public static final String RUNNER_CONF = "spark.dropgrid.runner";
-    /** The fine-tuning runner, used when neither {@code --runner} nor {@link #RUNNER_CONF} names one. */
-    public static final String DEFAULT_RUNNER = "dropgrid.train.FineTuneCellRunner";
-
     private GridJob() {}
 
     /**
@@ -35,7 +31,8 @@ public final class GridJob {
      * @param master Spark master; null = as configured (spark-submit), else local mode
      * @param rerunFailed also rerun cells whose newest result failed
      * @param force rerun every cell
-     * @param runnerClass runner class name; null = {@link #RUNNER_CONF} or {@link #DEFAULT_RUNNER}
+     * @param runnerClass runner class name; null = {@link RunnerLoader#RUNNER_CONF} or else
+     *     {@link RunnerLoader#DEFAULT_RUNNER}
      */
     public record Options(String master, boolean rerunFailed, boolean force, String runnerClass) {}
 
@@ -59,11 +56,11 @@ public final class GridJob {
     /** Starts Spark, runs the spec's grid, stops Spark. A local spec is validated before Spark starts. */
     public static Summary launch(String specLocation, SpecReader.Overrides overrides, Options options,
             Map<String, String> env) {
-        Grid grid = InputStaging.isRemote(specLocation) ? null
+        Grid grid = Location.of(specLocation).isRemote() ? null
                 : SpecReader.load(specLocation, HadoopConf.fromSystemProperties(), env, overrides);
         // spark-submit's --conf arrives as system properties: a missing runner fails before Spark starts.
         RunnerLoader.check(options.runnerClass() != null ? options.runnerClass()
-                : System.getProperty(RUNNER_CONF, DEFAULT_RUNNER));
+                : System.getProperty(RunnerLoader.RUNNER_CONF, RunnerLoader.DEFAULT_RUNNER));
         SparkSession spark = session(grid == null ? "dropgrid run" : "dropgrid run " + grid.name(), options.master(),
                 grid == null ? 0 : grid.threadsPerTask(), grid == null ? 0 : grid.gpusPerTask());
         try {
@@ -91,7 +88,7 @@ public final class GridJob {
         long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String runner = options.runnerClass() != null ? options.runnerClass()
-                : jsc.getConf().get(RUNNER_CONF, DEFAULT_RUNNER);
+                : jsc.getConf().get(RunnerLoader.RUNNER_CONF, RunnerLoader.DEFAULT_RUNNER);
         RunnerLoader.check(runner);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Map<String, ResultRow> committed = new ResultFiles(grid.output(), hadoop).latest();
@@ -122,7 +119,7 @@ public final class GridJob {
                 try (GridProgress progress = new GridProgress(pending.size(), okCount, failedCount,
                         jsc.isLocal() && System.console() != null)) {
                     for (CellTask.Outcome o : jsc.parallelize(pending, pending.size()).map(task).collect()) {
-                        if (o.status().equals(CellResult.OK)) {
+                        if (o.status() == Status.OK) {
                             ok++;
                         } else {
                             failed++;

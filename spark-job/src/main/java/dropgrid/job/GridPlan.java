@@ -4,7 +4,6 @@ import dropgrid.experiment.Grid;
 import dropgrid.train.Cell;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -74,7 +73,7 @@ public record GridPlan(List<CellPlan> cells, Summary summary) {
         double pendingUnits = 0;
         for (Cell c : grid.cells()) {
             ResultRow r = committed.get(c.id());
-            String state = r == null ? "pending" : r.status();
+            String state = r == null ? "pending" : r.status().id();
             double cost = grid.costUnits(c);
             if (r == null) {
                 pending++;
@@ -86,7 +85,7 @@ public record GridPlan(List<CellPlan> cells, Summary summary) {
             }
             perModelTask.merge(c.modelId() + "/" + c.task(), 1, Integer::sum);
             cells.add(new CellPlan(c.id(), c.modelId(), c.task(), c.strategy(), c.drop(),
-                    c.stage().name().toLowerCase(Locale.ROOT), c.seed(), state, cost,
+                    c.stage().id(), c.seed(), state, cost,
                     perUnit == null ? null : cost * perUnit));
         }
         return new GridPlan(cells, new Summary(grid.name(), grid.specHash(), grid.output(), grid.cells().size(),

@@ -1,5 +1,6 @@
 package dropgrid.job;
 
+import dropgrid.storage.Location;
 import dropgrid.train.Cell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,9 +30,10 @@ public final class InputStaging {
 
     /** The cell with local model and GLUE paths; local inputs pass through unchanged. */
     static Cell stage(Cell cell, Configuration conf) {
-        String model = isRemote(cell.modelSource()) ? local(cell.modelSource(), conf) : cell.modelSource();
+        String model = Location.of(cell.modelSource()).isRemote() ? local(cell.modelSource(), conf)
+                : cell.modelSource();
         String glue = cell.glueDir();
-        if (isRemote(glue)) {
+        if (Location.of(glue).isRemote()) {
             // Only the cell's task directory is copied; the staged root mirrors <glue>/<TASK>.
             String taskDir = local(new Path(glue, cell.task()).toString(), conf);
             glue = java.nio.file.Path.of(taskDir).getParent().toString();
@@ -45,10 +47,6 @@ public final class InputStaging {
      */
     public static java.nio.file.Path localModel(String uri) {
         return java.nio.file.Path.of(local(uri, HadoopConf.fromSystemProperties()));
-    }
-
-    public static boolean isRemote(String location) {
-        return location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !location.startsWith("file:");
     }
 
     private static String local(String uri, Configuration conf) {

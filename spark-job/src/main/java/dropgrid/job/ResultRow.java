@@ -9,16 +9,21 @@ import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One row of the results dataset, column for column as {@code docs/results-schema.md} defines it
- * (component names are the snake_case column names in camelCase). It is also the content of a
- * committed cell file. Unknown numbers are null, never 0 or NaN.
+ * One row of the results dataset, and the one definition of its columns: each component is a column
+ * (its snake_case name, in this order, with the type {@link ResultColumns} derives), so the Spark schema,
+ * the conversions to and from Spark rows and the committed cell files ({@link ResultFiles}) all follow
+ * from this list. {@code docs/results-schema.md} says what each column means; a test keeps it in step.
+ * Adding a column is adding a component here and filling its value in {@link #of}. Unknown numbers are
+ * null, never 0 or NaN.
  */
 public record ResultRow(
         String runName,
@@ -30,7 +35,7 @@ public record ResultRow(
         String task,
         String strategy,
         Integer drop,
-        String dropStage,
+        DropStage dropStage,
         Integer pretrainedDepth,
         List<Integer> keptLayers,
         List<Double> layerScores,
@@ -73,7 +78,7 @@ public record ResultRow(
         Long peakRssBytes,
         String device,
         String host,
-        String status,
+        Status status,
         String failureReason,
         Instant startedAt,
         Instant finishedAt,
@@ -89,7 +94,7 @@ public record ResultRow(
     }
 
     public boolean ok() {
-        return CellResult.OK.equals(status);
+        return status == Status.OK;
     }
 
     /**
@@ -110,7 +115,7 @@ public record ResultRow(
         Double headlineMetric = number(m.get(GlueTask.parse(cell.task()).headline()));
         return new ResultRow(
                 cell.runName(), cell.id(), specHash, cell.modelId(), cell.architecture().id(), cell.modelSource(),
-                cell.task(), cell.strategy(), cell.drop(), cell.stage().name().toLowerCase(Locale.ROOT),
+                cell.task(), cell.strategy(), cell.drop(), cell.stage(),
                 count(ok, layers.pretrainedDepth()), layers.keptLayers(), layers.layerScores(),
                 optionsJson(cell.strategyOptions()), cell.seed(),
                 hp.learningRate(), hp.batchSize(), hp.epochs(), hp.maxSeqLength(), hp.warmupRatio(), hp.linearDecay(),
@@ -131,16 +136,10 @@ public record ResultRow(
 
     /** This row with the baseline of its model/task/seed filled in (null baseline = none known). */
     public ResultRow withBaseline(Double baseline) {
-        Double delta = baseline == null || headline == null ? null : headline - baseline;
-        return new ResultRow(runName, cellId, specHash, modelId, architecture, modelSource, task, strategy, drop,
-                dropStage, pretrainedDepth, keptLayers, layerScores, strategyOptions, seed, hpLearningRate,
-                hpBatchSize, hpEpochs, hpMaxSeqLength, hpWarmupRatio, hpLinearDecay, hpWeightDecay, hpMaxGradNorm,
-                hpDropout, hpDynamicPadding, hpLengthGrouping, limitMaxTrainExamples, limitMaxEvalExamples,
-                limitMaxSteps, metricAccuracy, metricAccuracyMismatched, metricF1, metricMcc, metricPearson,
-                metricSpearman, headline, baseline, delta, paramsTotal, paramsEncoder, trainExamples, trainSteps,
-                evalExamples, finetuneSeconds, evalSeconds, selectSeconds, trainTokensPerSecond,
-                evalExamplesPerSecond, peakHeapBytes, peakRssBytes, device, host, status, failureReason, startedAt,
-                finishedAt, dropgridVersion);
+        Map<String, Object> changes = new HashMap<>();
+        changes.put("baseline_headline", baseline);
+        changes.put("delta_headline", baseline == null || headline == null ? null : headline - baseline);
+        return ResultColumns.with(this, changes);
     }
 
     private static Double number(Double v) {

@@ -1,6 +1,8 @@
 package dropgrid.job;
 
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -11,95 +13,90 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The results dataset's Spark schema (exactly {@code docs/results-schema.md}) and its one row mapping. */
+/**
+ * The results dataset in Spark: its schema and the conversions between {@link ResultRow} and Spark
+ * rows, all derived from {@link ResultColumns} (so from {@link ResultRow} alone).
+ */
 public final class ResultTable {
 
-    private static final DataType INT_ARRAY = DataTypes.createArrayType(DataTypes.IntegerType, false);
-    private static final DataType DOUBLE_ARRAY = DataTypes.createArrayType(DataTypes.DoubleType, false);
-
-    public static final StructType SCHEMA = DataTypes.createStructType(new StructField[] {
-        field("run_name", DataTypes.StringType),
-        field("cell_id", DataTypes.StringType),
-        field("spec_hash", DataTypes.StringType),
-        field("model_id", DataTypes.StringType),
-        field("architecture", DataTypes.StringType),
-        field("model_source", DataTypes.StringType),
-        field("task", DataTypes.StringType),
-        field("strategy", DataTypes.StringType),
-        field("drop", DataTypes.IntegerType),
-        field("drop_stage", DataTypes.StringType),
-        field("pretrained_depth", DataTypes.IntegerType),
-        field("kept_layers", INT_ARRAY),
-        field("layer_scores", DOUBLE_ARRAY),
-        field("strategy_options", DataTypes.StringType),
-        field("seed", DataTypes.LongType),
-        field("hp_learning_rate", DataTypes.DoubleType),
-        field("hp_batch_size", DataTypes.IntegerType),
-        field("hp_epochs", DataTypes.IntegerType),
-        field("hp_max_seq_length", DataTypes.IntegerType),
-        field("hp_warmup_ratio", DataTypes.DoubleType),
-        field("hp_linear_decay", DataTypes.BooleanType),
-        field("hp_weight_decay", DataTypes.DoubleType),
-        field("hp_max_grad_norm", DataTypes.DoubleType),
-        field("hp_dropout", DataTypes.DoubleType),
-        field("hp_dynamic_padding", DataTypes.BooleanType),
-        field("hp_length_grouping", DataTypes.BooleanType),
-        field("limit_max_train_examples", DataTypes.IntegerType),
-        field("limit_max_eval_examples", DataTypes.IntegerType),
-        field("limit_max_steps", DataTypes.IntegerType),
-        field("metric_accuracy", DataTypes.DoubleType),
-        field("metric_accuracy_mismatched", DataTypes.DoubleType),
-        field("metric_f1", DataTypes.DoubleType),
-        field("metric_mcc", DataTypes.DoubleType),
-        field("metric_pearson", DataTypes.DoubleType),
-        field("metric_spearman", DataTypes.DoubleType),
-        field("headline", DataTypes.DoubleType),
-        field("baseline_headline", DataTypes.DoubleType),
-        field("delta_headline", DataTypes.DoubleType),
-        field("params_total", DataTypes.LongType),
-        field("params_encoder", DataTypes.LongType),
-        field("train_examples", DataTypes.IntegerType),
-        field("train_steps", DataTypes.IntegerType),
-        field("eval_examples", DataTypes.IntegerType),
-        field("finetune_seconds", DataTypes.DoubleType),
-        field("eval_seconds", DataTypes.DoubleType),
-        field("select_seconds", DataTypes.DoubleType),
-        field("train_tokens_per_second", DataTypes.DoubleType),
-        field("eval_examples_per_second", DataTypes.DoubleType),
-        field("peak_heap_bytes", DataTypes.LongType),
-        field("peak_rss_bytes", DataTypes.LongType),
-        field("device", DataTypes.StringType),
-        field("host", DataTypes.StringType),
-        field("status", DataTypes.StringType),
-        field("failure_reason", DataTypes.StringType),
-        field("started_at", DataTypes.TimestampType),
-        field("finished_at", DataTypes.TimestampType),
-        field("dropgrid_version", DataTypes.StringType),
-    });
+    public static final StructType SCHEMA = DataTypes.createStructType(ResultColumns.ALL.stream()
+            .map(c -> DataTypes.createStructField(c.name(), sparkType(c.kind()), true))
+            .toArray(StructField[]::new));
 
     private ResultTable() {}
 
-    private static StructField field(String name, DataType type) {
-        return DataTypes.createStructField(name, type, true);
+    private static DataType sparkType(ResultColumns.Kind kind) {
+        return switch (kind) {
+            case STRING -> DataTypes.StringType;
+            case INT -> DataTypes.IntegerType;
+            case BIGINT -> DataTypes.LongType;
+            case DOUBLE -> DataTypes.DoubleType;
+            case BOOLEAN -> DataTypes.BooleanType;
+            case TIMESTAMP -> DataTypes.TimestampType;
+            case INT_ARRAY -> DataTypes.createArrayType(DataTypes.IntegerType, false);
+            case DOUBLE_ARRAY -> DataTypes.createArrayType(DataTypes.DoubleType, false);
+        };
     }
 
     /** One Spark row, values in {@link #SCHEMA} order. */
     public static Row toRow(ResultRow r) {
-        return RowFactory.create(
-                r.runName(), r.cellId(), r.specHash(), r.modelId(), r.architecture(), r.modelSource(), r.task(),
-                r.strategy(), r.drop(), r.dropStage(), r.pretrainedDepth(), r.keptLayers().toArray(new Integer[0]),
-                r.layerScores().toArray(new Double[0]), r.strategyOptions(), r.seed(),
-                r.hpLearningRate(), r.hpBatchSize(), r.hpEpochs(), r.hpMaxSeqLength(), r.hpWarmupRatio(),
-                r.hpLinearDecay(), r.hpWeightDecay(), r.hpMaxGradNorm(), r.hpDropout(), r.hpDynamicPadding(),
-                r.hpLengthGrouping(), r.limitMaxTrainExamples(), r.limitMaxEvalExamples(), r.limitMaxSteps(),
-                r.metricAccuracy(), r.metricAccuracyMismatched(), r.metricF1(), r.metricMcc(), r.metricPearson(),
-                r.metricSpearman(), r.headline(), r.baselineHeadline(), r.deltaHeadline(), r.paramsTotal(),
-                r.paramsEncoder(), r.trainExamples(), r.trainSteps(), r.evalExamples(), r.finetuneSeconds(),
-                r.evalSeconds(), r.selectSeconds(), r.trainTokensPerSecond(), r.evalExamplesPerSecond(),
-                r.peakHeapBytes(), r.peakRssBytes(), r.device(), r.host(), r.status(), r.failureReason(),
-                r.startedAt() == null ? null : Timestamp.from(r.startedAt()),
-                r.finishedAt() == null ? null : Timestamp.from(r.finishedAt()),
-                r.dropgridVersion());
+        return RowFactory.create(ResultColumns.ALL.stream().map(c -> toSpark(c, c.value(r))).toArray());
+    }
+
+    /**
+     * The row a Spark row holds, read by column name; a column the dataset lacks (written by an older
+     * version) is null. A value of the wrong type is an {@link IllegalArgumentException} naming it.
+     */
+    public static ResultRow fromRow(Row row) {
+        List<String> present = List.of(row.schema().fieldNames());
+        return ResultColumns.row(c -> {
+            if (!present.contains(c.name()) || row.isNullAt(row.fieldIndex(c.name()))) {
+                return null;
+            }
+            int i = row.fieldIndex(c.name());
+            boolean array = c.kind() == ResultColumns.Kind.INT_ARRAY || c.kind() == ResultColumns.Kind.DOUBLE_ARRAY;
+            Object value = array ? row.getList(i) : row.get(i);
+            try {
+                return fromSpark(c, value);
+            } catch (ClassCastException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("column " + c.name() + " holds " + value + " ("
+                        + value.getClass().getSimpleName() + "); expected " + c.kind().docName, e);
+            }
+        });
+    }
+
+    private static Object toSpark(ResultColumns.Column c, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (c.kind()) {
+            case STRING -> value instanceof Enum<?> e ? ResultFiles.JSON.convertValue(e, String.class) : value;
+            case TIMESTAMP -> Timestamp.from((Instant) value);
+            case INT_ARRAY -> ((List<?>) value).toArray(new Integer[0]);
+            case DOUBLE_ARRAY -> ((List<?>) value).toArray(new Double[0]);
+            default -> value;
+        };
+    }
+
+    private static Object fromSpark(ResultColumns.Column c, Object value) {
+        return switch (c.kind()) {
+            case STRING -> c.javaType().isEnum() ? ResultFiles.JSON.convertValue(value, c.javaType()) : (String) value;
+            case INT -> ((Number) value).intValue();
+            case BIGINT -> ((Number) value).longValue();
+            case DOUBLE -> ((Number) value).doubleValue();
+            case BOOLEAN -> (Boolean) value;
+            case TIMESTAMP -> value instanceof Instant i ? i : ((Timestamp) value).toInstant();
+            case INT_ARRAY -> numbers(value).stream().map(n -> n == null ? null : n.intValue()).toList();
+            case DOUBLE_ARRAY -> numbers(value).stream().map(n -> n == null ? null : n.doubleValue()).toList();
+        };
+    }
+
+    private static List<Number> numbers(Object list) {
+        List<Number> out = new ArrayList<>();
+        for (Object o : (List<?>) list) {
+            out.add((Number) o);
+        }
+        return out;
     }
 
     /**

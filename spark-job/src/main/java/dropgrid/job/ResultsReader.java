@@ -1,6 +1,6 @@
 package dropgrid.job;
 
-import dropgrid.report.ResultRow;
+import dropgrid.report.ReportRow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,16 +12,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads a results Parquet dataset ({@code docs/results-schema.md}) into {@link ResultRow}s for the
- * report, from a local directory or an {@code s3a://} prefix. One row per cell is small data: it is
- * collected to the driver.
+ * Reads a results Parquet dataset ({@code docs/results-schema.md}) into the report's projection of
+ * its rows ({@link ReportRow}), from a local directory or an {@code s3a://} prefix. One row per cell is
+ * small data: it is collected to the driver.
  */
 public final class ResultsReader {
 
-    static final List<String> REQUIRED_COLUMNS = List.of("cell_id", "model_id", "architecture", "task", "strategy",
+    /** The columns the report's projection reads; a dataset without one of them cannot be reported. */
+    static final List<String> REPORT_COLUMNS = List.of("cell_id", "model_id", "architecture", "task", "strategy",
             "drop", "drop_stage", "pretrained_depth", "layer_scores", "seed", "limit_max_train_examples",
             "limit_max_steps", "headline", "metric_accuracy", "metric_pearson", "params_total", "finetune_seconds",
             "eval_seconds", "status", "failure_reason");
+
+    static {
+        REPORT_COLUMNS.forEach(ResultColumns::named);
+    }
 
     private ResultsReader() {}
 
@@ -29,7 +34,7 @@ public final class ResultsReader {
      * Reads with the active Spark session, or a local one that is stopped afterwards. A master set by
      * {@code spark-submit} wins; run by hand, the reader uses {@code local[*]}.
      */
-    public static List<ResultRow> read(String path) {
+    public static List<ReportRow> read(String path) {
         if (SparkSession.getActiveSession().isDefined()) {
             return read(SparkSession.getActiveSession().get(), path);
         }
@@ -44,60 +49,57 @@ public final class ResultsReader {
         }
     }
 
-    public static List<ResultRow> read(SparkSession spark, String path) {
+    public static List<ReportRow> read(SparkSession spark, String path) {
         Dataset<Row> results;
         try {
             results = spark.read().parquet(path);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot read results Parquet at " + path + ": " + e.getMessage(), e);
         }
-        Set<String> missing = new TreeSet<>(REQUIRED_COLUMNS);
+        Set<String> missing = new TreeSet<>(REPORT_COLUMNS);
         Arrays.asList(results.columns()).forEach(missing::remove);
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("results at " + path + " lack column(s) " + missing
                     + " (see docs/results-schema.md)");
         }
-        List<ResultRow> rows = new ArrayList<>();
-        for (Row row : results.select(REQUIRED_COLUMNS.get(0), REQUIRED_COLUMNS.subList(1, REQUIRED_COLUMNS.size())
-                .toArray(String[]::new)).collectAsList()) {
-            rows.add(toResultRow(row, path));
+        List<ReportRow> rows = new ArrayList<>();
+        for (Row row : results.collectAsList()) {
+            ResultRow r;
+            try {
+                r = ResultTable.fromRow(row);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("results at " + path + ": " + e.getMessage(), e);
+            }
+            rows.add(project(r, path));
         }
         return rows;
     }
 
-    static ResultRow toResultRow(Row row, String path) {
-        String cellId = row.getAs("cell_id");
-        return new ResultRow(cellId, row.getAs("model_id"), row.getAs("architecture"), row.getAs("task"),
-                row.getAs("strategy"), integer(row, "drop", cellId, path), row.getAs("drop_stage"),
-                row.isNullAt(row.fieldIndex("pretrained_depth")) ? 0 : integer(row, "pretrained_depth", cellId, path),
-                doubles(row, "layer_scores"), ((Number) row.getAs("seed")).longValue(),
-                integer(row, "limit_max_train_examples", cellId, path), integer(row, "limit_max_steps", cellId, path),
-                number(row, "headline"), number(row, "metric_accuracy"), number(row, "metric_pearson"),
-                number(row, "params_total"), number(row, "finetune_seconds"),
-                number(row, "eval_seconds"), row.getAs("status"), row.getAs("failure_reason"));
+    /** The report's view of a row: unknown numbers become NaN, never 0. */
+    static ReportRow project(ResultRow r, String path) {
+        String at = "results at " + path + ", cell " + r.cellId() + ": column ";
+        return new ReportRow(r.cellId(), r.modelId(), r.architecture(), r.task(), r.strategy(),
+                required(r.drop(), at + "drop"), r.dropStage() == null ? null : r.dropStage().id(),
+                r.pretrainedDepth() == null ? 0 : r.pretrainedDepth(), nanForNull(r.layerScores()),
+                required(r.seed(), at + "seed"), required(r.limitMaxTrainExamples(), at + "limit_max_train_examples"),
+                required(r.limitMaxSteps(), at + "limit_max_steps"), number(r.headline()),
+                number(r.metricAccuracy()), number(r.metricPearson()), number(r.paramsTotal()),
+                number(r.finetuneSeconds()), number(r.evalSeconds()), r.status() == null ? null : r.status().id(),
+                r.failureReason());
     }
 
-    private static int integer(Row row, String column, String cellId, String path) {
-        int i = row.fieldIndex(column);
-        if (row.isNullAt(i)) {
-            throw new IllegalArgumentException("results at " + path + ", cell " + cellId + ": column " + column
-                    + " is null; it must hold an integer");
+    private static <T extends Number> T required(T value, String column) {
+        if (value == null) {
+            throw new IllegalArgumentException(column + " is null; it must hold an integer");
         }
-        return ((Number) row.get(i)).intValue();
+        return value;
     }
 
-    /** Null is an unknown measurement and becomes NaN, never 0. */
-    private static double number(Row row, String column) {
-        int i = row.fieldIndex(column);
-        return row.isNullAt(i) ? Double.NaN : ((Number) row.get(i)).doubleValue();
+    private static double number(Number v) {
+        return v == null ? Double.NaN : v.doubleValue();
     }
 
-    private static List<Double> doubles(Row row, String column) {
-        int i = row.fieldIndex(column);
-        if (row.isNullAt(i)) {
-            return List.of();
-        }
-        List<Object> values = row.getList(i);
-        return values.stream().map(v -> v == null ? Double.NaN : ((Number) v).doubleValue()).toList();
+    private static List<Double> nanForNull(List<Double> values) {
+        return values.stream().map(v -> v == null ? Double.NaN : v).toList();
     }
 }

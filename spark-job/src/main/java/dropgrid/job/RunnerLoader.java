@@ -9,7 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Creates the {@link CellRunner} named on the command line, once per JVM: concurrent tasks of one
  * executor share it (and its caches), so a runner must be safe to call from several threads.
  */
-final class RunnerLoader {
+public final class RunnerLoader {
+
+    /** Spark conf key naming the {@link CellRunner} class. */
+    public static final String RUNNER_CONF = "spark.dropgrid.runner";
+    /** The fine-tuning runner, used when neither {@code --runner} nor {@link #RUNNER_CONF} names one. */
+    public static final String DEFAULT_RUNNER = "dropgrid.train.FineTuneCellRunner";
 
     private static final Map<String, CellRunner> RUNNERS = new ConcurrentHashMap<>();
 
@@ -40,7 +45,7 @@ final class RunnerLoader {
             c = Class.forName(className, false, Thread.currentThread().getContextClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("runner class '" + className + "' is not on the classpath; pass "
-                    + "--runner CLASS (or --conf " + GridJob.RUNNER_CONF + "=CLASS) naming a dropgrid.train.CellRunner "
+                    + "--runner CLASS (or --conf " + RUNNER_CONF + "=CLASS) naming a dropgrid.train.CellRunner "
                     + "with a public no-argument constructor", e);
         }
         if (!CellRunner.class.isAssignableFrom(c)) {

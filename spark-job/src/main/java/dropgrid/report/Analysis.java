@@ -1,5 +1,7 @@
 package dropgrid.report;
 
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -28,14 +30,14 @@ public final class Analysis {
     static final double[] PERCENT_TOLERANCES = {1.0, 2.0};
     static final String TOP = "top";
 
-    private final List<ResultRow> rows;
+    private final List<ReportRow> rows;
     private final Map<ScoreView, Map<CellKey, Map<String, Estimate>>> scores = new EnumMap<>(ScoreView.class);
 
-    public Analysis(List<ResultRow> rows) {
+    public Analysis(List<ReportRow> rows) {
         this.rows = List.copyOf(rows);
         for (ScoreView view : ScoreView.values()) {
             Map<CellKey, Map<String, List<Double>>> byCell = new TreeMap<>(CellKey.ORDER);
-            for (ResultRow r : this.rows) {
+            for (ReportRow r : this.rows) {
                 double score = view.score(r);
                 if (r.usable() && Double.isFinite(score)) {
                     byCell.computeIfAbsent(CellKey.of(r), k -> new TreeMap<>())
@@ -52,24 +54,24 @@ public final class Analysis {
         }
     }
 
-    public List<ResultRow> rows() {
+    public List<ReportRow> rows() {
         return rows;
     }
 
     /** Model ids with at least one row, sorted. */
     public List<String> models() {
-        return rows.stream().map(ResultRow::modelId).distinct().sorted().toList();
+        return rows.stream().map(ReportRow::modelId).distinct().sorted().toList();
     }
 
     /** Rows whose status is not {@code ok}; they are listed in the report and never averaged. */
-    public List<ResultRow> failed() {
+    public List<ReportRow> failed() {
         return rows.stream().filter(r -> !r.ok()).toList();
     }
 
     /** "model / task" pairs that have pruned results but no usable baseline row to compare them with. */
     public List<String> missingBaselines() {
         Set<String> missing = new TreeSet<>();
-        for (ResultRow r : rows) {
+        for (ReportRow r : rows) {
             if (!r.baseline() && r.usable() && cell(ScoreView.HEADLINE, CellKey.baseline(r.modelId())).get(r.task()) == null) {
                 missing.add(r.modelId() + " / " + r.task());
             }
@@ -84,7 +86,7 @@ public final class Analysis {
 
     /** Per task of one cell, the view's score over seeds. */
     public Map<String, Estimate> taskScores(ScoreView view, String model, String stage, String strategy, int drop) {
-        return cell(view, ResultRow.BASELINE_STRATEGY.equals(strategy) && drop == 0 ? CellKey.baseline(model)
+        return cell(view, Baseline.STRATEGY.equals(strategy) && drop == 0 ? CellKey.baseline(model)
                 : new CellKey(model, stage, strategy, drop));
     }
 
@@ -99,12 +101,12 @@ public final class Analysis {
 
     /** Depth L of the model's checkpoint (failed rows may not know it). */
     public int depth(String model) {
-        return rows.stream().filter(r -> r.modelId().equals(model)).mapToInt(ResultRow::pretrainedDepth).max().orElse(0);
+        return rows.stream().filter(r -> r.modelId().equals(model)).mapToInt(ReportRow::pretrainedDepth).max().orElse(0);
     }
 
     /** The model's architecture as its rows name it. */
     public String architecture(String model) {
-        return rows.stream().filter(r -> r.modelId().equals(model)).map(ResultRow::architecture).findFirst().orElse("");
+        return rows.stream().filter(r -> r.modelId().equals(model)).map(ReportRow::architecture).findFirst().orElse("");
     }
 
     /** Stages that have pruned cells for the model, {@code pretrained} first. */
@@ -130,9 +132,9 @@ public final class Analysis {
                 compared.add(key);
             }
         }
-        if (ResultRow.FINETUNED.equals(stage)) {
+        if (DropStage.FINETUNED.id().equals(stage)) {
             for (CellKey key : List.copyOf(compared)) {
-                CellKey before = new CellKey(model, ResultRow.PRETRAINED, key.strategy(), key.drop());
+                CellKey before = new CellKey(model, DropStage.PRETRAINED.id(), key.strategy(), key.drop());
                 if (viewScores.containsKey(before)) {
                     compared.add(before);
                 }
@@ -201,7 +203,7 @@ public final class Analysis {
             Map<String, Estimate> base = cell(ScoreView.HEADLINE, CellKey.baseline(model));
             Map<Integer, Map<String, Estimate>> topByDrop = new TreeMap<>();
             scores.get(ScoreView.HEADLINE).forEach((k, v) -> {
-                if (k.model().equals(model) && k.stage().equals(ResultRow.PRETRAINED) && TOP.equals(k.strategy())) {
+                if (k.model().equals(model) && k.stage().equals(DropStage.PRETRAINED.id()) && TOP.equals(k.strategy())) {
                     topByDrop.put(k.drop(), v);
                 }
             });
@@ -237,33 +239,33 @@ public final class Analysis {
     public List<Cost> cost() {
         List<Cost> out = new ArrayList<>();
         for (String model : models()) {
-            List<ResultRow> measured = rows.stream()
+            List<ReportRow> measured = rows.stream()
                     .filter(r -> r.modelId().equals(model) && r.ok()
-                            && (r.baseline() || ResultRow.PRETRAINED.equals(r.dropStage())))
+                            && (r.baseline() || DropStage.PRETRAINED.id().equals(r.dropStage())))
                     .toList();
-            Map<String, List<ResultRow>> baseByTask = measured.stream().filter(ResultRow::baseline)
-                    .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
-            Map<Integer, List<ResultRow>> byDrop = measured.stream()
-                    .collect(Collectors.groupingBy(ResultRow::drop, TreeMap::new, Collectors.toList()));
-            for (Map.Entry<Integer, List<ResultRow>> e : byDrop.entrySet()) {
-                Map<String, List<ResultRow>> byTask = e.getValue().stream()
-                        .collect(Collectors.groupingBy(ResultRow::task, TreeMap::new, Collectors.toList()));
+            Map<String, List<ReportRow>> baseByTask = measured.stream().filter(ReportRow::baseline)
+                    .collect(Collectors.groupingBy(ReportRow::task, TreeMap::new, Collectors.toList()));
+            Map<Integer, List<ReportRow>> byDrop = measured.stream()
+                    .collect(Collectors.groupingBy(ReportRow::drop, TreeMap::new, Collectors.toList()));
+            for (Map.Entry<Integer, List<ReportRow>> e : byDrop.entrySet()) {
+                Map<String, List<ReportRow>> byTask = e.getValue().stream()
+                        .collect(Collectors.groupingBy(ReportRow::task, TreeMap::new, Collectors.toList()));
                 byTask.keySet().retainAll(baseByTask.keySet());
                 out.add(new Cost(model, e.getKey(), byTask.size(),
-                        mean(e.getValue(), ResultRow::paramsTotal),
-                        changePercent(byTask, baseByTask, ResultRow::paramsTotal),
-                        changePercent(byTask, baseByTask, ResultRow::finetuneSeconds),
-                        changePercent(byTask, baseByTask, ResultRow::evalSeconds)));
+                        mean(e.getValue(), ReportRow::paramsTotal),
+                        changePercent(byTask, baseByTask, ReportRow::paramsTotal),
+                        changePercent(byTask, baseByTask, ReportRow::finetuneSeconds),
+                        changePercent(byTask, baseByTask, ReportRow::evalSeconds)));
             }
         }
         return out;
     }
 
-    private static double changePercent(Map<String, List<ResultRow>> cell, Map<String, List<ResultRow>> base,
-            ToDoubleFunction<ResultRow> measure) {
+    private static double changePercent(Map<String, List<ReportRow>> cell, Map<String, List<ReportRow>> base,
+            ToDoubleFunction<ReportRow> measure) {
         double sum = 0;
         int n = 0;
-        for (Map.Entry<String, List<ResultRow>> e : cell.entrySet()) {
+        for (Map.Entry<String, List<ReportRow>> e : cell.entrySet()) {
             double ratio = mean(e.getValue(), measure) / mean(base.get(e.getKey()), measure);
             if (Double.isFinite(ratio)) {
                 sum += ratio;
@@ -273,7 +275,7 @@ public final class Analysis {
         return n == 0 ? Double.NaN : (sum / n - 1) * 100;
     }
 
-    private static double mean(List<ResultRow> rows, ToDoubleFunction<ResultRow> measure) {
+    private static double mean(List<ReportRow> rows, ToDoubleFunction<ReportRow> measure) {
         return rows.stream().mapToDouble(measure).filter(Double::isFinite).average().orElse(Double.NaN);
     }
 
@@ -281,7 +283,7 @@ public final class Analysis {
     public List<LayerScores> layerScores() {
         Map<List<String>, List<List<Double>>> groups = new TreeMap<>(
                 Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
-        for (ResultRow r : rows) {
+        for (ReportRow r : rows) {
             if (r.ok() && !r.layerScores().isEmpty()) {
                 groups.computeIfAbsent(List.of(r.modelId(), r.task()), k -> new ArrayList<>()).add(r.layerScores());
             }

@@ -1,5 +1,7 @@
 package dropgrid.report;
 
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.Comparator;
 
 /** One cell of the grid without its task and seed: what a strategy table has one number for. */
@@ -12,21 +14,21 @@ record CellKey(String model, String stage, String strategy, int drop) {
             .thenComparingInt(CellKey::drop)
             .thenComparing(CellKey::strategy);
 
-    static CellKey of(ResultRow r) {
+    static CellKey of(ReportRow r) {
         // The unpruned baseline is the same model whichever stage the spec labelled it with.
         return r.baseline() ? baseline(r.modelId()) : new CellKey(r.modelId(), r.dropStage(), r.strategy(), r.drop());
     }
 
     static CellKey baseline(String model) {
-        return new CellKey(model, ResultRow.PRETRAINED, ResultRow.BASELINE_STRATEGY, 0);
+        return new CellKey(model, DropStage.PRETRAINED.id(), Baseline.STRATEGY, 0);
     }
 
     boolean isBaseline() {
-        return ResultRow.BASELINE_STRATEGY.equals(strategy) && drop == 0;
+        return Baseline.STRATEGY.equals(strategy) && drop == 0;
     }
 
     String label() {
-        return ResultRow.BASELINE_STRATEGY.equals(strategy) ? "baseline"
-                : strategy + " K=" + drop + (ResultRow.FINETUNED.equals(stage) ? " (after fine-tune)" : "");
+        return Baseline.STRATEGY.equals(strategy) ? "baseline"
+                : strategy + " K=" + drop + (DropStage.FINETUNED.id().equals(stage) ? " (after fine-tune)" : "");
     }
 }

@@ -1,6 +1,8 @@
 package dropgrid.report;
 
 import dropgrid.report.PaperComparison.AverageRow;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,8 +52,8 @@ public final class Figures {
         System.setProperty("java.awt.headless", "true");
         List<Figure> figures = new ArrayList<>();
         for (String model : report.models()) {
-            if (report.stages(model).contains(ResultRow.PRETRAINED)) {
-                figures.add(save(deltaChart(report.strategyTable(model, ResultRow.PRETRAINED)), dir,
+            if (report.stages(model).contains(DropStage.PRETRAINED.id())) {
+                figures.add(save(deltaChart(report.strategyTable(model, DropStage.PRETRAINED.id())), dir,
                         "delta-" + slug(model)));
             }
             List<AverageRow> paper = comparison.averages().stream()
@@ -148,14 +150,14 @@ public final class Figures {
         style(chart.getStyler());
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setMarkerSize(8);
-        Estimate base = report.taskScores(model, ResultRow.PRETRAINED, ResultRow.BASELINE_STRATEGY, 0).get(task);
+        Estimate base = report.taskScores(model, DropStage.PRETRAINED.id(), Baseline.STRATEGY, 0).get(task);
         Map<String, TreeMap<Integer, Estimate>> lines = new TreeMap<>();
         for (String stage : report.stages(model)) {
             StrategyTable table = report.strategyTable(model, stage);
             for (StrategyScore s : table.scores()) {
                 Estimate m = report.taskScores(model, s.stage(), s.strategy(), s.drop()).get(task);
                 if (m != null) {
-                    String name = s.strategy() + (ResultRow.FINETUNED.equals(s.stage()) ? " (after fine-tune)" : "");
+                    String name = s.strategy() + (DropStage.FINETUNED.id().equals(s.stage()) ? " (after fine-tune)" : "");
                     lines.computeIfAbsent(name, k -> new TreeMap<>()).put(s.drop(), m);
                 }
             }

@@ -2,6 +2,8 @@ package dropgrid.report;
 
 import dropgrid.report.PaperComparison.AverageRow;
 import dropgrid.report.PaperNumbers.PaperCost;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,10 +99,10 @@ public record PaperCheck(List<Claim> claims) {
             }
         }
         for (String model : analysis.models()) {
-            if (!analysis.stages(model).contains(ResultRow.PRETRAINED)) {
+            if (!analysis.stages(model).contains(DropStage.PRETRAINED.id())) {
                 continue;
             }
-            StrategyTable table = analysis.strategyTable(ScoreView.PAPER, model, ResultRow.PRETRAINED);
+            StrategyTable table = analysis.strategyTable(ScoreView.PAPER, model, DropStage.PRETRAINED.id());
             claims.addAll(topBeatsBottom(table));
             claims.add(ordering(table, Analysis.TOP, true));
             claims.add(ordering(table, "bottom", false));
@@ -116,7 +118,7 @@ public record PaperCheck(List<Claim> claims) {
     private static Claim deltaClaim(Analysis analysis, PaperComparison comparison, String model, String pm, int drop) {
         String claim = deltaClaim(pm, drop);
         Optional<AverageRow> row = comparison.average(model, Analysis.TOP, drop);
-        boolean hasBaseline = comparison.average(model, ResultRow.BASELINE_STRATEGY, 0).isPresent();
+        boolean hasBaseline = comparison.average(model, Baseline.STRATEGY, 0).isPresent();
         String caps = analysis.limited(model) ? "; run with training caps, not comparable" : "";
         if (row.isEmpty() || !hasBaseline || row.get().tasks().isEmpty()) {
             String why = row.isEmpty() ? "no top K = " + drop + " cell" : !hasBaseline

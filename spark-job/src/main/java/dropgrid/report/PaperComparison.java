@@ -1,5 +1,7 @@
 package dropgrid.report;
 
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +81,7 @@ public final class PaperComparison {
             Map<String, Estimate> base = cells.getOrDefault(CellKey.baseline(model), Map.of());
             for (Map.Entry<CellKey, Map<String, Estimate>> e : cells.entrySet()) {
                 CellKey key = e.getKey();
-                if (!key.model().equals(model) || !ResultRow.PRETRAINED.equals(key.stage())) {
+                if (!key.model().equals(model) || !DropStage.PRETRAINED.id().equals(key.stage())) {
                     continue;
                 }
                 boolean tableOne = key.isBaseline() || Analysis.TOP.equals(key.strategy());
@@ -116,7 +118,7 @@ public final class PaperComparison {
             source = "no task of the paper's seven in both this cell and the baseline";
         } else if (missing.isEmpty() && published.isPresent()) {
             value = published.get().value();
-            delta = value - paper.average(pm, ResultRow.BASELINE_STRATEGY, 0).orElseThrow().value();
+            delta = value - paper.average(pm, Baseline.STRATEGY, 0).orElseThrow().value();
             source = published.get().source();
         } else if (tableOne) {
             value = paper.topAverage(pm, key.drop(), tasks);

@@ -3,6 +3,8 @@ package dropgrid.report;
 import dropgrid.report.PaperCheck.Claim;
 import dropgrid.report.PaperComparison.AverageRow;
 import dropgrid.report.PaperComparison.TaskRow;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +37,7 @@ public final class ReportTables {
     /** Every table of the report, in reading order. */
     public List<Table> tables() {
         List<Table> tables = new ArrayList<>();
-        tables.add(strategyTables(ResultRow.PRETRAINED, "strategy-by-k",
+        tables.add(strategyTables(DropStage.PRETRAINED.id(), "strategy-by-k",
                 "Average GLUE score by strategy and number of dropped layers K (paper Table 2)"));
         tables.add(taskWise());
         tables.add(paperAverages());
@@ -43,7 +45,7 @@ public final class ReportTables {
         tables.add(seedStatistics());
         tables.add(layersNeededTable());
         tables.add(costTable());
-        tables.add(strategyTables(ResultRow.FINETUNED, "drop-after-finetune",
+        tables.add(strategyTables(DropStage.FINETUNED.id(), "drop-after-finetune",
                 "Dropping layers after fine-tuning vs. before (paper §6.4)"));
         tables.add(layerScoresTable());
         tables.add(paperCheckTable());
@@ -58,8 +60,8 @@ public final class ReportTables {
                 + "±95% is the half-width of the 95 % t interval (" + INTERVAL + "); — with one seed.");
         List<List<Object>> body = new ArrayList<>();
         for (String model : analysis.models()) {
-            boolean baselineOnly = ResultRow.PRETRAINED.equals(stage)
-                    && !analysis.taskScores(model, stage, ResultRow.BASELINE_STRATEGY, 0).isEmpty();
+            boolean baselineOnly = DropStage.PRETRAINED.id().equals(stage)
+                    && !analysis.taskScores(model, stage, Baseline.STRATEGY, 0).isEmpty();
             if (!analysis.stages(model).contains(stage) && !baselineOnly) {
                 continue;
             }
@@ -71,7 +73,7 @@ public final class ReportTables {
             if (!t.hasBaseline()) {
                 notes.add(model + ": MISSING BASELINE (no usable strategy none, K = 0 row): Δ cannot be computed.");
             } else {
-                body.add(new ArrayList<>(Arrays.asList(model, "none (baseline)", ResultRow.PRETRAINED, 0, depth,
+                body.add(new ArrayList<>(Arrays.asList(model, "none (baseline)", DropStage.PRETRAINED.id(), 0, depth,
                         t.baseline().mean(), 0.0, false, seeds(t.baseline()), t.baseline().halfWidth(), null)));
             }
             for (StrategyScore s : t.scores()) {
@@ -85,7 +87,7 @@ public final class ReportTables {
             }
         }
         if (body.isEmpty()) {
-            notes.add(ResultRow.FINETUNED.equals(stage) ? "No cell dropped layers after fine-tuning (drop_stage = finetuned)."
+            notes.add(DropStage.FINETUNED.id().equals(stage) ? "No cell dropped layers after fine-tuning (drop_stage = finetuned)."
                     : "No usable rows.");
         }
         return new Table(id, title, notes, List.of("model", "strategy", "drop stage", "K", "layers kept", "average", "Δ",
@@ -133,7 +135,7 @@ public final class ReportTables {
         List<List<Object>> body = new ArrayList<>();
         for (AverageRow a : comparison.averages()) {
             body.add(new ArrayList<>(Arrays.asList(a.model(), a.paperModel(),
-                    a.strategy().equals(ResultRow.BASELINE_STRATEGY) ? "none (baseline)" : a.strategy(), a.drop(),
+                    a.strategy().equals(Baseline.STRATEGY) ? "none (baseline)" : a.strategy(), a.drop(),
                     a.tasks().size(), a.missing().isEmpty() ? "" : String.join(" ", a.missing()), seeds(a.ours()),
                     a.ours().mean(), a.ours().halfWidth(), a.paper(), a.difference(), a.oursDelta().mean(),
                     a.oursDelta().halfWidth(), a.paperDelta(), a.deltaDifference(), a.paperSource())));
@@ -155,7 +157,7 @@ public final class ReportTables {
         List<List<Object>> body = new ArrayList<>();
         for (TaskRow t : comparison.tasks()) {
             body.add(new ArrayList<>(Arrays.asList(t.model(), t.paperModel(),
-                    t.strategy().equals(ResultRow.BASELINE_STRATEGY) ? "none (baseline)" : t.strategy(), t.drop(),
+                    t.strategy().equals(Baseline.STRATEGY) ? "none (baseline)" : t.strategy(), t.drop(),
                     t.task(), seeds(t.ours()), t.ours().mean(), t.ours().std(), t.ours().low(), t.ours().high(),
                     t.paper(), t.difference())));
         }
@@ -288,7 +290,7 @@ public final class ReportTables {
 
     private Table failedTable() {
         List<List<Object>> body = new ArrayList<>();
-        for (ResultRow r : analysis.failed()) {
+        for (ReportRow r : analysis.failed()) {
             body.add(new ArrayList<>(List.of(r.cellId() == null ? "" : r.cellId(), r.modelId(), r.task(), r.strategy(),
                     r.dropStage(), r.drop(), r.seed(), r.failureReason())));
         }

@@ -11,13 +11,13 @@ import java.util.function.ToDoubleFunction;
  * same as the headline. Tasks outside the paper's seven (CoLA, WNLI) have no paper score.
  */
 public enum ScoreView {
-    HEADLINE("CoLA MCC, MRPC/QQP F1, STS-B Pearson, MNLI matched accuracy, others accuracy", ResultRow::headline),
+    HEADLINE("CoLA MCC, MRPC/QQP F1, STS-B Pearson, MNLI matched accuracy, others accuracy", ReportRow::headline),
     PAPER("accuracy for SST-2, MNLI (matched), QNLI, QQP, RTE, MRPC; Pearson for STS-B", ScoreView::paperScore);
 
     private final String description;
-    private final ToDoubleFunction<ResultRow> score;
+    private final ToDoubleFunction<ReportRow> score;
 
-    ScoreView(String description, ToDoubleFunction<ResultRow> score) {
+    ScoreView(String description, ToDoubleFunction<ReportRow> score) {
         this.description = description;
         this.score = score;
     }
@@ -27,11 +27,11 @@ public enum ScoreView {
     }
 
     /** The row's score in this view on the 0–100 scale; NaN when the view has none for the task. */
-    public double score(ResultRow row) {
+    public double score(ReportRow row) {
         return score.applyAsDouble(row);
     }
 
-    private static double paperScore(ResultRow row) {
+    private static double paperScore(ReportRow row) {
         if (!PaperNumbers.TASKS.contains(row.task())) {
             return Double.NaN;
         }

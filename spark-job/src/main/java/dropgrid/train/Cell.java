@@ -1,6 +1,7 @@
 package dropgrid.train;
 
 import dropgrid.model.Architecture;
+import dropgrid.vocabulary.DropStage;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,14 +51,6 @@ public record Cell(
         boolean useGpu,
         Integer gpu)
         implements Serializable {
-
-    /** When the layers of a cell are dropped (paper §6.4 "layer dropping on fine-tuned models"). */
-    public enum DropStage {
-        /** Drop from the pre-trained model, then fine-tune once (the paper's main setting). */
-        PRETRAINED,
-        /** Fine-tune the full model, drop from the fine-tuned model, fine-tune again ("BERT-FT-6"). */
-        FINETUNED
-    }
 
     public Cell {
         strategyOptions = Map.copyOf(new TreeMap<>(strategyOptions));

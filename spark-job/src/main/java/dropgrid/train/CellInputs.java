@@ -5,6 +5,7 @@ import dropgrid.glue.GlueData;
 import dropgrid.glue.GlueTask;
 import dropgrid.glue.Split;
 import dropgrid.model.PretrainedModels;
+import dropgrid.storage.Location;
 import dropgrid.tokenize.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,10 +64,11 @@ record CellInputs(Cell cell, GlueTask task, Path glueDir, PretrainedModels.Check
     }
 
     private static Path localGlueDir(String glueDir) {
-        if (glueDir.contains("://")) {
+        Location location = Location.of(glueDir);
+        if (location.isRemote()) {
             throw new IllegalArgumentException("glue_dir '" + glueDir + "' is not a local directory; the cell runner"
                     + " reads GLUE from local disk (stage remote data to the executor first)");
         }
-        return Path.of(glueDir);
+        return location.path();
     }
 }

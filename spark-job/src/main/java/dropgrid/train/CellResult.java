@@ -2,6 +2,7 @@ package dropgrid.train;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dropgrid.model.ParameterCount;
+import dropgrid.vocabulary.Status;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Map;
  * unknown numbers).
  *
  * @param cell the cell that ran
- * @param status {@link #OK} or {@link #FAILED}
+ * @param status ok, or failed with a reason
  * @param failureReason exception class and message for a failed cell, else empty
  * @param layers which layers were kept and how they were chosen
  * @param params parameters of the fine-tuned model ({@code total}, head included) and of its encoder
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public record CellResult(
         Cell cell,
-        String status,
+        Status status,
         String failureReason,
         @JsonUnwrapped Layers layers,
         @JsonUnwrapped(prefix = "params_") ParameterCount params,
@@ -33,9 +34,6 @@ public record CellResult(
         @JsonUnwrapped Evaluation evaluation,
         @JsonUnwrapped Execution execution)
         implements Serializable {
-
-    public static final String OK = "ok";
-    public static final String FAILED = "failed";
 
     /**
      * @param pretrainedDepth L, layers in the checkpoint
@@ -106,13 +104,13 @@ public record CellResult(
     }
 
     public boolean ok() {
-        return OK.equals(status);
+        return status == Status.OK;
     }
 
     /** A failed row for a cell that threw before producing numbers; the grid records it and goes on. */
     public static CellResult failed(Cell cell, Throwable error, String device, String host, Instant startedAt) {
         String reason = error.getClass().getName() + ": " + error.getMessage();
-        return new CellResult(cell, FAILED, reason, new Layers(0, List.of(), List.of(), Double.NaN),
+        return new CellResult(cell, Status.FAILED, reason, new Layers(0, List.of(), List.of(), Double.NaN),
                 new ParameterCount(0, 0), new Training(0, 0, Double.NaN, Double.NaN),
                 new Evaluation(Map.of(), Double.NaN, 0, Double.NaN, Double.NaN),
                 new Execution(device, host, startedAt, Instant.now(), 0, 0));

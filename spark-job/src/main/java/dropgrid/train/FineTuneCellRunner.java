@@ -5,6 +5,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dropgrid.kernels.Precision;
 import dropgrid.model.PretrainedModels;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one grid cell end to end: read the task, choose the kept layers, build the (smaller) model from
  * the pre-trained checkpoint, fine-tune, score the dev set(s), and fill every field of the result row.
- * A two-stage cell ({@link Cell.DropStage#FINETUNED}) fine-tunes the full model first, chooses the
+ * A two-stage cell ({@link DropStage#FINETUNED}) fine-tunes the full model first, chooses the
  * layers on the fine-tuned model, builds the smaller model from the fine-tuned weights (head included)
  * and fine-tunes again.
  */
@@ -52,12 +54,12 @@ public final class FineTuneCellRunner implements CellRunner {
             // autocast.
             try (NDManager manager = NDManager.newBaseManager(device);
                     Precision.Scope precision = cell.hyperparameters().precision().use()) {
-                Stages stages = cell.stage() == Cell.DropStage.PRETRAINED
+                Stages stages = cell.stage() == DropStage.PRETRAINED
                         ? dropThenFineTune(in, manager)
                         : fineTuneDropFineTune(in, manager);
                 CellResult.Evaluation dev = DevSet.evaluate(stages.model().classifier(), in, manager);
                 log.accept(tag(cell) + "dev " + dev.metrics() + " on " + dev.evalExamples() + " examples");
-                return new CellResult(cell, CellResult.OK, "", stages.layers(), stages.model().params(),
+                return new CellResult(cell, Status.OK, "", stages.layers(), stages.model().params(),
                         CellResult.Training.of(in.train().size(), stages.runs()), dev,
                         new CellResult.Execution(device.toString(), host, started, Instant.now(),
                                 MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes()));

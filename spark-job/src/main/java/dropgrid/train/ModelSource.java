@@ -7,6 +7,7 @@ import dropgrid.hub.HubSource;
 import dropgrid.hub.ModelManifest;
 import dropgrid.model.EasyBert;
 import dropgrid.model.ModelCache;
+import dropgrid.storage.Location;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ public final class ModelSource {
 
     /** As {@link #resolve(String)}, reporting each downloaded file to {@code log}. */
     public static Path resolve(String source, Consumer<String> log) {
-        if (source.contains("://")) {
+        if (Location.of(source).isRemote()) {
             throw new IllegalArgumentException("model source '" + source + "' is remote; copy it to local disk first"
                     + " (the Spark job stages it on each executor)");
         }

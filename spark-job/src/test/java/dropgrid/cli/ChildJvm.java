@@ -1,13 +1,12 @@
 package dropgrid.cli;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts a JVM with this test run's classpath and module flags, output to a file. */
+/** Starts a JVM with this test run's classpath and the JVM options every dropgrid JVM gets, output to a file. */
 final class ChildJvm {
 
     private ChildJvm() {}
@@ -17,12 +16,7 @@ final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")
-                    || a.startsWith("-Dai.djl") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")) {
-                command.add(a);
-            }
-        }
+        command.add("@" + System.getProperty("dropgrid.jvmOptions"));
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(classpath());

@@ -3,7 +3,7 @@ package dropgrid.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dropgrid.train.Cell;
-import dropgrid.train.Cell.DropStage;
+import dropgrid.vocabulary.DropStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,8 @@ import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,12 +29,12 @@ class ResultFilesTest {
     @TempDir Path dir;
 
     static Cell cell(String strategy, int k, long seed) {
-        return new Cell("r", "m", Architecture.BERT, "/models/m", "RTE", "/glue", strategy, k, Cell.DropStage.PRETRAINED,
+        return new Cell("r", "m", Architecture.BERT, "/models/m", "RTE", "/glue", strategy, k, DropStage.PRETRAINED,
                 Map.of(), seed, Hyperparameters.paper(), Limits.NONE, 1, false);
     }
 
     static CellResult ok(Cell cell, double accuracy, Instant finished) {
-        return new CellResult(cell, CellResult.OK, "", new CellResult.Layers(4, List.of(0, 1), List.of(0.5, 0.25), 0.0),
+        return new CellResult(cell, Status.OK, "", new CellResult.Layers(4, List.of(0, 1), List.of(0.5, 0.25), 0.0),
                 new ParameterCount(10, 8), new CellResult.Training(100, 25, 1.0, 10.0),
                 new CellResult.Evaluation(Map.of("accuracy", accuracy), Double.NaN, 50, 0.5, 100.0),
                 new CellResult.Execution("cpu()", "h", finished.minusSeconds(5), finished, 1, 2));

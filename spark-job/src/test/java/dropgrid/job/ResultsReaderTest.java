@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dropgrid.cli.Main;
 import dropgrid.report.ReportFixture;
-import dropgrid.report.ResultRow;
+import dropgrid.report.ReportRow;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,7 +94,7 @@ class ResultsReaderTest {
     }
 
     /** A row as the grid writes it: unknown numbers null, accuracy and Pearson in their metric columns. */
-    static Row toRow(ResultRow r) {
+    static Row toRow(ReportRow r) {
         Double headline = Double.isNaN(r.headline()) ? null : r.headline();
         Timestamp at = Timestamp.from(Instant.parse("2026-11-24T12:00:00Z"));
         List<Integer> kept = new ArrayList<>();
@@ -122,20 +122,20 @@ class ResultsReaderTest {
 
     @Test
     void parquetWrittenWithTheDocumentedSchemaReadsBackAsTheSameRows() {
-        List<ResultRow> fixture = ReportFixture.rows();
+        List<ReportRow> fixture = ReportFixture.rows();
         String path = writeFixture(DIR.resolve("results"), SCHEMA, fixture.stream().map(ResultsReaderTest::toRow).toList());
-        List<ResultRow> read = new ArrayList<>(ResultsReader.read(path));
+        List<ReportRow> read = new ArrayList<>(ResultsReader.read(path));
         // The failed row's stale headline is kept as written: the report, not the reader, refuses to average it.
-        Comparator<ResultRow> byId = Comparator.comparing(ResultRow::cellId);
+        Comparator<ReportRow> byId = Comparator.comparing(ReportRow::cellId);
         read.sort(byId);
-        List<ResultRow> expected = new ArrayList<>(fixture);
+        List<ReportRow> expected = new ArrayList<>(fixture);
         expected.sort(byId);
         assertEquals(expected, read);
     }
 
     @Test
     void reportCommandWritesTablesFiguresAndPrintsJsonSummary() throws Exception {
-        List<ResultRow> fixture = ReportFixture.rows();
+        List<ReportRow> fixture = ReportFixture.rows();
         String path = writeFixture(DIR.resolve("results"), SCHEMA, fixture.stream().map(ResultsReaderTest::toRow).toList());
         Path out = DIR.resolve("report");
         StringWriter stdout = new StringWriter();
@@ -181,7 +181,7 @@ class ResultsReaderTest {
         int headline = SCHEMA.fieldIndex("headline");
         fields.remove(headline);
         List<Row> rows = new ArrayList<>();
-        for (ResultRow r : ReportFixture.rows().subList(0, 2)) {
+        for (ReportRow r : ReportFixture.rows().subList(0, 2)) {
             Row full = toRow(r);
             List<Object> values = new ArrayList<>();
             for (int i = 0; i < full.size(); i++) {

@@ -4,6 +4,7 @@ import dropgrid.model.ParameterCount;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.CellRunner;
+import dropgrid.vocabulary.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -45,7 +46,7 @@ public class ScoringFakeRunner implements CellRunner {
                 : Map.of("accuracy", accuracy);
         int train = cell.limits().maxTrainExamples() > 0 ? Math.min(trainRows, cell.limits().maxTrainExamples()) : trainRows;
         String device = cell.useGpu() ? "gpu(" + (cell.gpu() == null ? 0 : cell.gpu()) + ")" : "cpu()";
-        return new CellResult(cell, CellResult.OK, "", new CellResult.Layers(depth, kept, List.of(), 0.0),
+        return new CellResult(cell, Status.OK, "", new CellResult.Layers(depth, kept, List.of(), 0.0),
                 new ParameterCount(1000L * kept.size() + 7, 1000L * kept.size()),
                 new CellResult.Training(train, train / 4, 1.5, 123.0),
                 new CellResult.Evaluation(metrics, Double.NaN, 8, 0.25, 32.0),

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dropgrid.report.PaperCheck.Claim;
 import dropgrid.report.PaperCheck.Verdict;
 import dropgrid.report.PaperComparison.AverageRow;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ class PaperCheckTest {
     private static final double EPS = 1e-9;
 
     /** A 12-layer BERT row on RTE (headline = accuracy) per seed value. */
-    private static void rte(List<ResultRow> rows, String strategy, int drop, double... seeds) {
+    private static void rte(List<ReportRow> rows, String strategy, int drop, double... seeds) {
         for (int i = 0; i < seeds.length; i++) {
             rows.add(ReportFixture.ok("bert", "RTE", strategy, drop, i + 1, seeds[i]));
         }
@@ -34,8 +36,8 @@ class PaperCheckTest {
      * top). top-4 68.5, 69, 69.5 ([67.76, 70.24]) vs bottom-4 80, 81, 82 ([78.52, 83.48]: separate, the
      * wrong way). top-2 62, 66, 70.
      */
-    private static List<ResultRow> grid() {
-        List<ResultRow> rows = new ArrayList<>();
+    private static List<ReportRow> grid() {
+        List<ReportRow> rows = new ArrayList<>();
         rte(rows, "none", 0, 68, 69, 70);
         rte(rows, "top", 6, 84.1, 85.3, 83.7);
         rte(rows, "bottom", 6, 70.2, 74.9, 72.0);
@@ -46,7 +48,7 @@ class PaperCheckTest {
         return rows;
     }
 
-    private static Map<String, Claim> claims(List<ResultRow> rows) {
+    private static Map<String, Claim> claims(List<ReportRow> rows) {
         Analysis analysis = new Analysis(rows);
         Map<String, Claim> byName = new TreeMap<>();
         PaperCheck.of(analysis, PaperComparison.of(analysis)).claims().forEach(c -> byName.put(c.claim(), c));
@@ -75,14 +77,14 @@ class PaperCheckTest {
                 c.get("top is the best strategy at every K").note());
         assertEquals(Verdict.NOT_MATCHED, c.get("bottom is the worst strategy at every K").verdict());
 
-        List<ResultRow> clean = new ArrayList<>(grid());
+        List<ReportRow> clean = new ArrayList<>(grid());
         clean.removeIf(r -> r.strategy().equals("even-alternate") || r.strategy().equals("bottom") && r.drop() == 4);
         Map<String, Claim> separated = claims(clean);
         assertEquals(Verdict.MATCHED, separated.get("top is the best strategy at every K").verdict());
         assertEquals("holds at K=6 (over RTE)", separated.get("top is the best strategy at every K").note());
         assertEquals(Verdict.MATCHED, separated.get("bottom is the worst strategy at every K").verdict());
 
-        List<ResultRow> overlapping = new ArrayList<>(clean);
+        List<ReportRow> overlapping = new ArrayList<>(clean);
         overlapping.add(ReportFixture.ok("bert", "RTE", "even-alternate", 6, 1, 80));
         overlapping.add(ReportFixture.ok("bert", "RTE", "even-alternate", 6, 2, 86));
         overlapping.add(ReportFixture.ok("bert", "RTE", "even-alternate", 6, 3, 83));
@@ -113,9 +115,9 @@ class PaperCheckTest {
 
     @Test
     void theHeadlineModelsAreListedAsNotMeasuredWhenTheRunHasNone() {
-        List<ResultRow> rows = new ArrayList<>();
+        List<ReportRow> rows = new ArrayList<>();
         for (int seed = 1; seed <= 2; seed++) {
-            rows.add(new ResultRow("t" + seed, "tiny", "bert", "RTE", "none", 0, ResultRow.PRETRAINED, 4, List.of(), seed,
+            rows.add(new ReportRow("t" + seed, "tiny", "bert", "RTE", "none", 0, DropStage.PRETRAINED.id(), 4, List.of(), seed,
                     0, 0, 55, 0.55, Double.NaN, 1e6, 10, 1, "ok", ""));
         }
         Analysis analysis = new Analysis(rows);
@@ -132,7 +134,7 @@ class PaperCheckTest {
 
     @Test
     void allSevenTasksUseThePapersSevenTaskAveragesAndStsbPearson() {
-        List<ResultRow> rows = new ArrayList<>();
+        List<ReportRow> rows = new ArrayList<>();
         int id = 0;
         for (String strategy : List.of("none", "top", "even-alternate")) {
             int drop = strategy.equals("none") ? 0 : 6;
@@ -141,8 +143,8 @@ class PaperCheckTest {
                     // accuracy 0.80 (+0.01 on seed 2) everywhere, STS-B Pearson 0.85; the headline is a decoy.
                     double accuracy = task.equals("STS-B") ? Double.NaN : 0.80 + 0.01 * (seed - 1);
                     double pearson = task.equals("STS-B") ? 0.85 : Double.NaN;
-                    rows.add(new ResultRow("c" + id++, "bert-base-uncased", "bert", task, strategy, drop,
-                            ResultRow.PRETRAINED, 12, List.of(), seed, 0, 0, 1.0, accuracy, pearson, 1e8, 10, 1, "ok", ""));
+                    rows.add(new ReportRow("c" + id++, "bert-base-uncased", "bert", task, strategy, drop,
+                            DropStage.PRETRAINED.id(), 12, List.of(), seed, 0, 0, 1.0, accuracy, pearson, 1e8, 10, 1, "ok", ""));
                 }
             }
         }

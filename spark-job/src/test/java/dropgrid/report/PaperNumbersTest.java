@@ -3,6 +3,8 @@ package dropgrid.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ class PaperNumbersTest {
         int checked = 0;
         for (String model : List.of("bert-base", "xlnet-base", "distilbert-base")) {
             for (int drop : paper.topDrops(model)) {
-                String strategy = drop == 0 ? ResultRow.BASELINE_STRATEGY : "top";
+                String strategy = drop == 0 ? Baseline.STRATEGY : "top";
                 double mean = paper.topAverage(model, drop, PaperNumbers.TASKS);
                 assertEquals(paper.average(model, strategy, drop).orElseThrow().value(), mean, 0.005, model + " K=" + drop);
                 checked++;
@@ -56,11 +58,11 @@ class PaperNumbersTest {
 
     @Test
     void thePaperViewScoresAccuracyAndStsbPearson() {
-        ResultRow mrpc = new ResultRow("a", "m", "bert", "MRPC", "top", 6, ResultRow.PRETRAINED, 12, List.of(), 1, 0, 0,
+        ReportRow mrpc = new ReportRow("a", "m", "bert", "MRPC", "top", 6, DropStage.PRETRAINED.id(), 12, List.of(), 1, 0, 0,
                 88.0, 0.84, Double.NaN, 1, 1, 1, "ok", "");
-        ResultRow stsb = new ResultRow("b", "m", "bert", "STS-B", "top", 6, ResultRow.PRETRAINED, 12, List.of(), 1, 0, 0,
+        ReportRow stsb = new ReportRow("b", "m", "bert", "STS-B", "top", 6, DropStage.PRETRAINED.id(), 12, List.of(), 1, 0, 0,
                 87.0, Double.NaN, 0.87, 1, 1, 1, "ok", "");
-        ResultRow cola = new ResultRow("c", "m", "bert", "CoLA", "top", 6, ResultRow.PRETRAINED, 12, List.of(), 1, 0, 0,
+        ReportRow cola = new ReportRow("c", "m", "bert", "CoLA", "top", 6, DropStage.PRETRAINED.id(), 12, List.of(), 1, 0, 0,
                 55.0, 0.8, Double.NaN, 1, 1, 1, "ok", "");
         assertEquals(84.0, ScoreView.PAPER.score(mrpc), 1e-12);
         assertEquals(88.0, ScoreView.HEADLINE.score(mrpc), 1e-12);

@@ -1,5 +1,6 @@
 package dropgrid.report;
 
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class ReportFixture {
 
     private ReportFixture() {}
 
-    public static List<ResultRow> rows() {
-        List<ResultRow> rows = new ArrayList<>();
+    public static List<ReportRow> rows() {
+        List<ReportRow> rows = new ArrayList<>();
         rows.add(ok("bert", "RTE", "none", 0, 1, 70));
         rows.add(ok("bert", "RTE", "none", 0, 2, 66));
         rows.add(ok("bert", "MRPC", "none", 0, 1, 88));
@@ -52,7 +53,7 @@ public final class ReportFixture {
         rows.add(ok("bert", "RTE", "top", 6, 1, 63));
         rows.add(ok("bert", "RTE", "top", 6, 2, 63));
         rows.add(ok("bert", "MRPC", "top", 6, 1, 85.5));
-        rows.add(new ResultRow("00000000deadbeef", "bert", "bert", "MRPC", "top", 6, ResultRow.PRETRAINED, 0, List.of(),
+        rows.add(new ReportRow("00000000deadbeef", "bert", "bert", "MRPC", "top", 6, DropStage.PRETRAINED.id(), 0, List.of(),
                 2, 0, 0, 10.0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "failed",
                 "java.lang.OutOfMemoryError: Java heap space"));
         rows.add(ok("bert", "SST-2", "top", 6, 1, 91.5));
@@ -74,31 +75,31 @@ public final class ReportFixture {
         rows.add(withScores(ok("bert", "MRPC", "contribution", 6, 1, 82), Collections.nCopies(12, 0.2)));
         rows.add(withScores(ok("bert", "MRPC", "contribution", 6, 2, 82), Collections.nCopies(12, 0.2)));
 
-        rows.add(stage(ok("bert", "RTE", "top", 6, 1, 65), ResultRow.FINETUNED));
-        rows.add(stage(ok("bert", "MRPC", "top", 6, 1, 86), ResultRow.FINETUNED));
+        rows.add(stage(ok("bert", "RTE", "top", 6, 1, 65), DropStage.FINETUNED.id()));
+        rows.add(stage(ok("bert", "MRPC", "top", 6, 1, 86), DropStage.FINETUNED.id()));
 
         rows.add(ok("xlnet", "RTE", "top", 6, 1, 60));
         return rows;
     }
 
-    static ResultRow ok(String model, String task, String strategy, int drop, long seed, double headline) {
+    static ReportRow ok(String model, String task, String strategy, int drop, long seed, double headline) {
         double finetune = drop == 0 ? BASE_FINETUNE.get(task) : drop == 6 ? HALF_FINETUNE.get(task) : 0.7 * BASE_FINETUNE.get(task);
         double params = drop == 0 ? 110e6 : drop == 6 ? 66e6 : 80e6;
         double eval = drop == 0 ? 10 : drop == 6 ? 5 : 7;
         String id = String.format("%016x", (model + task + strategy + drop + seed).hashCode() & 0xffffffffL);
         double accuracy = ("MRPC".equals(task) ? headline - 4 : headline) / 100;
-        return new ResultRow(id, model, model, task, strategy, drop, ResultRow.PRETRAINED, 12, List.of(), seed, 0, 0,
+        return new ReportRow(id, model, model, task, strategy, drop, DropStage.PRETRAINED.id(), 12, List.of(), seed, 0, 0,
                 headline, accuracy, Double.NaN, params, finetune, eval, "ok", "");
     }
 
-    private static ResultRow withScores(ResultRow r, List<Double> scores) {
-        return new ResultRow(r.cellId(), r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(), r.dropStage(),
+    private static ReportRow withScores(ReportRow r, List<Double> scores) {
+        return new ReportRow(r.cellId(), r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(), r.dropStage(),
                 r.pretrainedDepth(), scores, r.seed(), r.limitMaxTrainExamples(), r.limitMaxSteps(), r.headline(),
                 r.accuracy(), r.pearson(), r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), r.status(), r.failureReason());
     }
 
-    private static ResultRow stage(ResultRow r, String stage) {
-        return new ResultRow(r.cellId() + "f", r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(), stage,
+    private static ReportRow stage(ReportRow r, String stage) {
+        return new ReportRow(r.cellId() + "f", r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(), stage,
                 r.pretrainedDepth(), r.layerScores(), r.seed(), r.limitMaxTrainExamples(), r.limitMaxSteps(), r.headline(),
                 r.accuracy(), r.pearson(), r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), r.status(), r.failureReason());
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dropgrid.report.PaperCheck.Claim;
 import dropgrid.report.PaperCheck.Verdict;
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,21 +37,21 @@ class ReportTest {
 
     @Test
     void strategyTableAveragesOnlyTasksEveryCellHasAndSeedsFirst() {
-        StrategyTable t = report.strategyTable("bert", ResultRow.PRETRAINED);
+        StrategyTable t = report.strategyTable("bert", DropStage.PRETRAINED.id());
         // SST-2 has no bottom or contribution cell, so every average is over RTE and MRPC only.
         assertEquals(List.of("MRPC", "RTE"), t.tasks());
         assertEquals(Map.of("SST-2", "missing in bottom K=4, bottom K=6, contribution K=6"), t.excludedTasks());
         // baseline: RTE (70+66)/2 = 68, MRPC (88+86)/2 = 87 -> 77.5
         assertEquals(77.5, t.baseline().mean(), EPS);
         // top K=4: (67.5 + 86.5)/2 = 77.0, Δ -0.5
-        assertEquals(77.0, cell(t, "top", 4, ResultRow.PRETRAINED).average().mean(), EPS);
-        assertEquals(-0.5, cell(t, "top", 4, ResultRow.PRETRAINED).delta().mean(), EPS);
+        assertEquals(77.0, cell(t, "top", 4, DropStage.PRETRAINED.id()).average().mean(), EPS);
+        assertEquals(-0.5, cell(t, "top", 4, DropStage.PRETRAINED.id()).delta().mean(), EPS);
         // bottom K=4: (60 + 84)/2 = 72, Δ -5.5
-        assertEquals(-5.5, cell(t, "bottom", 4, ResultRow.PRETRAINED).delta().mean(), EPS);
+        assertEquals(-5.5, cell(t, "bottom", 4, DropStage.PRETRAINED.id()).delta().mean(), EPS);
         // contribution K=6: RTE (58+60)/2 = 59, MRPC 82 -> 70.5, Δ -7
-        assertEquals(-7.0, cell(t, "contribution", 6, ResultRow.PRETRAINED).delta().mean(), EPS);
+        assertEquals(-7.0, cell(t, "contribution", 6, DropStage.PRETRAINED.id()).delta().mean(), EPS);
         // bottom K=6: (56 + 80)/2 = 68, Δ -9.5
-        assertEquals(-9.5, cell(t, "bottom", 6, ResultRow.PRETRAINED).delta().mean(), EPS);
+        assertEquals(-9.5, cell(t, "bottom", 6, DropStage.PRETRAINED.id()).delta().mean(), EPS);
         assertEquals(1, t.minSeeds());
         assertEquals(2, t.maxSeeds());
         assertEquals(5, t.scores().size());
@@ -57,14 +59,14 @@ class ReportTest {
 
     @Test
     void failedCellIsListedAndNeverAveraged() {
-        StrategyTable t = report.strategyTable("bert", ResultRow.PRETRAINED);
+        StrategyTable t = report.strategyTable("bert", DropStage.PRETRAINED.id());
         // top K=6: RTE 63, MRPC 85.5 from seed 1 only (seed 2 failed with a stale 10) -> 74.25, Δ -3.25.
         // Averaging the failed row in would give MRPC 47.75 and an average of 55.375.
-        assertEquals(74.25, cell(t, "top", 6, ResultRow.PRETRAINED).average().mean(), EPS);
-        assertEquals(-3.25, cell(t, "top", 6, ResultRow.PRETRAINED).delta().mean(), EPS);
-        assertEquals(85.5, report.taskScores("bert", ResultRow.PRETRAINED, "top", 6).get("MRPC").mean(), EPS);
-        assertEquals(1, report.taskScores("bert", ResultRow.PRETRAINED, "top", 6).get("MRPC").minSeeds());
-        assertEquals(List.of("00000000deadbeef"), report.failed().stream().map(ResultRow::cellId).toList());
+        assertEquals(74.25, cell(t, "top", 6, DropStage.PRETRAINED.id()).average().mean(), EPS);
+        assertEquals(-3.25, cell(t, "top", 6, DropStage.PRETRAINED.id()).delta().mean(), EPS);
+        assertEquals(85.5, report.taskScores("bert", DropStage.PRETRAINED.id(), "top", 6).get("MRPC").mean(), EPS);
+        assertEquals(1, report.taskScores("bert", DropStage.PRETRAINED.id(), "top", 6).get("MRPC").minSeeds());
+        assertEquals(List.of("00000000deadbeef"), report.failed().stream().map(ReportRow::cellId).toList());
         Table failed = table(report, "failed-cells");
         assertEquals(1, failed.rows().size());
         assertTrue(failed.rows().get(0).get(7).toString().contains("OutOfMemoryError"));
@@ -72,7 +74,7 @@ class ReportTest {
 
     @Test
     void bestStrategyPerKIsMarked() {
-        StrategyTable t = report.strategyTable("bert", ResultRow.PRETRAINED);
+        StrategyTable t = report.strategyTable("bert", DropStage.PRETRAINED.id());
         // K=4: top 77.0 > bottom 72; K=6: top 74.25 > contribution 70.5 > bottom 68.
         assertEquals(List.of("top K=4", "top K=6"),
                 t.scores().stream().filter(StrategyScore::best).map(s -> s.strategy() + " K=" + s.drop()).toList());
@@ -80,11 +82,11 @@ class ReportTest {
 
     @Test
     void missingBaselineLeavesDeltaUnknownAndIsCalledOut() {
-        StrategyTable t = report.strategyTable("xlnet", ResultRow.PRETRAINED);
+        StrategyTable t = report.strategyTable("xlnet", DropStage.PRETRAINED.id());
         assertFalse(t.hasBaseline());
         assertTrue(Double.isNaN(t.baseline().mean()));
-        assertEquals(60.0, cell(t, "top", 6, ResultRow.PRETRAINED).average().mean(), EPS);
-        assertTrue(Double.isNaN(cell(t, "top", 6, ResultRow.PRETRAINED).delta().mean()));
+        assertEquals(60.0, cell(t, "top", 6, DropStage.PRETRAINED.id()).average().mean(), EPS);
+        assertTrue(Double.isNaN(cell(t, "top", 6, DropStage.PRETRAINED.id()).delta().mean()));
         assertEquals(List.of("xlnet / RTE"), report.missingBaselines());
         Table table = tables(report).get(0);
         assertTrue(table.notes().stream().anyMatch(n -> n.startsWith("xlnet: MISSING BASELINE")), table.notes().toString());
@@ -98,7 +100,7 @@ class ReportTest {
         // (70 + 66) / 2 = 68; std 2√2, standard error 2, t(0.975, 1) = tan(0.475 π) (Cauchy): ± 25.4124
         List<List<Object>> rows = tables(only).get(0).rows();
         assertEquals(1, rows.size());
-        assertEquals(List.of("bert", "none (baseline)", ResultRow.PRETRAINED, 0, 12, 68.0, 0.0, false, "2"),
+        assertEquals(List.of("bert", "none (baseline)", DropStage.PRETRAINED.id(), 0, 12, 68.0, 0.0, false, "2"),
                 rows.get(0).subList(0, 9));
         assertEquals(2 * Math.tan(0.475 * Math.PI), (Double) rows.get(0).get(9), 1e-9);
         assertNull(rows.get(0).get(10));
@@ -109,7 +111,7 @@ class ReportTest {
         Table t = table(report, "task-wise");
         assertEquals(List.of("model", "strategy", "drop stage", "K", "MRPC", "RTE", "SST-2"), t.header());
         List<Object> baseline = t.rows().stream().filter(r -> r.get(0).equals("bert") && r.get(3).equals(0)).findFirst().orElseThrow();
-        assertEquals(List.of("bert", "none (baseline)", ResultRow.PRETRAINED, 0, 87.0, 68.0, 93.0), baseline);
+        assertEquals(List.of("bert", "none (baseline)", DropStage.PRETRAINED.id(), 0, 87.0, 68.0, 93.0), baseline);
         List<Object> bottom6 = t.rows().stream()
                 .filter(r -> r.get(0).equals("bert") && r.get(1).equals("bottom") && r.get(3).equals(6)).findFirst().orElseThrow();
         assertEquals(80.0, (Double) bottom6.get(4), EPS);
@@ -159,12 +161,12 @@ class ReportTest {
 
     @Test
     void dropAfterFineTuneSitsBesideTheSameCellDroppedBefore() {
-        assertEquals(List.of(ResultRow.PRETRAINED, ResultRow.FINETUNED), report.stages("bert"));
-        StrategyTable t = report.strategyTable("bert", ResultRow.FINETUNED);
+        assertEquals(List.of(DropStage.PRETRAINED.id(), DropStage.FINETUNED.id()), report.stages("bert"));
+        StrategyTable t = report.strategyTable("bert", DropStage.FINETUNED.id());
         assertEquals(List.of("MRPC", "RTE"), t.tasks());
         // after fine-tune: (65 + 86)/2 = 75.5, Δ -2; before: (63 + 85.5)/2 = 74.25.
-        assertEquals(-2.0, cell(t, "top", 6, ResultRow.FINETUNED).delta().mean(), EPS);
-        assertEquals(74.25, cell(t, "top", 6, ResultRow.PRETRAINED).average().mean(), EPS);
+        assertEquals(-2.0, cell(t, "top", 6, DropStage.FINETUNED.id()).delta().mean(), EPS);
+        assertEquals(74.25, cell(t, "top", 6, DropStage.PRETRAINED.id()).average().mean(), EPS);
         assertEquals(2, t.scores().size());
         Table table = table(report, "drop-after-finetune");
         assertEquals(3, table.rows().size());
@@ -184,9 +186,9 @@ class ReportTest {
 
     @Test
     void layerScoresOfDifferentLengthsAreRejectedWithModelAndTask() {
-        List<ResultRow> rows = new ArrayList<>(ReportFixture.rows());
-        ResultRow r = ReportFixture.ok("bert", "RTE", "contribution", 4, 3, 50);
-        rows.add(new ResultRow("x", "bert", "bert", "RTE", "contribution", 4, ResultRow.PRETRAINED, 12, List.of(0.1, 0.2),
+        List<ReportRow> rows = new ArrayList<>(ReportFixture.rows());
+        ReportRow r = ReportFixture.ok("bert", "RTE", "contribution", 4, 3, 50);
+        rows.add(new ReportRow("x", "bert", "bert", "RTE", "contribution", 4, DropStage.PRETRAINED.id(), 12, List.of(0.1, 0.2),
                 3, 0, 0, 50, 0.5, Double.NaN, r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), "ok", ""));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Analysis(rows).layerScores());
         assertTrue(e.getMessage().contains("model bert, task RTE"), e.getMessage());
@@ -237,7 +239,7 @@ class ReportTest {
     @Test
     void paperBesideOursOnTheFixtureNamesMissingTasks() {
         PaperComparison c = new ReportTables(report).comparison();
-        PaperComparison.AverageRow base = c.average("bert", ResultRow.BASELINE_STRATEGY, 0).orElseThrow();
+        PaperComparison.AverageRow base = c.average("bert", Baseline.STRATEGY, 0).orElseThrow();
         assertEquals(List.of("SST-2", "RTE", "MRPC"), base.tasks());
         assertEquals(List.of("MNLI", "QNLI", "QQP", "STS-B"), base.missing());
         assertEquals((93 + 68 + 83) / 3.0, base.ours().mean(), EPS);
@@ -279,7 +281,7 @@ class ReportTest {
 
     @Test
     void unknownDropStageIsRejectedWithTheAllowedValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ResultRow("c1", "bert", "bert",
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ReportRow("c1", "bert", "bert",
                 "RTE", "top", 6, "midway", 12, List.of(), 1, 0, 0, 60, 0.6, Double.NaN, 1, 1, 1, "ok", ""));
         assertTrue(e.getMessage().contains("'midway'") && e.getMessage().contains("pretrained, finetuned"), e.getMessage());
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dropgrid.drop.RandomDrop;
 import dropgrid.model.Architecture;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ class FineTuneCellRunnerTest {
             new Hyperparameters(1e-3, 8, 1, 32, 0.1, true, 0.01, 1.0, 0.1, true, false);
     private static final Limits LIMITS = new Limits(48, 40, 4);
 
-    private static Cell cell(String task, String strategy, int drop, Cell.DropStage stage, Map<String, String> options,
+    private static Cell cell(String task, String strategy, int drop, DropStage stage, Map<String, String> options,
             Hyperparameters hp) {
         return new Cell("test", "tiny-bert", Architecture.BERT, TinyBert.dir("bert-bare").toString(), task,
                 TinyBert.glueDir().toString(), strategy, drop, stage, options, 17, hp, LIMITS, 1, false);
@@ -26,8 +28,8 @@ class FineTuneCellRunnerTest {
 
     @Test
     void smokeCellOnRealRteFillsEveryField() {
-        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, Cell.DropStage.PRETRAINED, Map.of(), HP));
-        assertEquals(CellResult.OK, r.status(), r.failureReason());
+        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), HP));
+        assertEquals(Status.OK, r.status(), r.failureReason());
         assertEquals("", r.failureReason());
         assertEquals(3, r.layers().pretrainedDepth());
         assertEquals(List.of(0, 1), r.layers().keptLayers());
@@ -59,17 +61,17 @@ class FineTuneCellRunnerTest {
     @Test
     void aMaxSeqLengthBeyondThePositionTableIsCutToIt() {
         Hyperparameters longer = new Hyperparameters(1e-3, 8, 1, 64, 0.1, true, 0.01, 1.0, 0.1, true, false);
-        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, Cell.DropStage.PRETRAINED, Map.of(), longer));
-        assertEquals(CellResult.OK, r.status(), r.failureReason());
+        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), longer));
+        assertEquals(Status.OK, r.status(), r.failureReason());
     }
 
     /** STS-B's Pearson r is continuous, so any difference in the predictions would show in it. */
     @Test
     void sameSeedTwiceGivesTheSameDevScore() {
-        Cell c = cell("STS-B", "bottom", 1, Cell.DropStage.PRETRAINED, Map.of(), HP);
+        Cell c = cell("STS-B", "bottom", 1, DropStage.PRETRAINED, Map.of(), HP);
         CellResult a = new FineTuneCellRunner().run(c);
         CellResult b = new FineTuneCellRunner().run(c);
-        assertEquals(CellResult.OK, a.status(), a.failureReason());
+        assertEquals(Status.OK, a.status(), a.failureReason());
         assertEquals(a.evaluation().metrics(), b.evaluation().metrics());
         assertEquals(a.evaluation().headline(), b.evaluation().headline());
         CellResult otherSeed = new FineTuneCellRunner().run(new Cell("test", "tiny-bert", Architecture.BERT,
@@ -81,8 +83,8 @@ class FineTuneCellRunnerTest {
 
     @Test
     void regressionCellScoresPearsonAndSpearman() {
-        CellResult r = new FineTuneCellRunner().run(cell("STS-B", "none", 0, Cell.DropStage.PRETRAINED, Map.of(), HP));
-        assertEquals(CellResult.OK, r.status(), r.failureReason());
+        CellResult r = new FineTuneCellRunner().run(cell("STS-B", "none", 0, DropStage.PRETRAINED, Map.of(), HP));
+        assertEquals(Status.OK, r.status(), r.failureReason());
         assertEquals(List.of(0, 1, 2), r.layers().keptLayers());
         assertEquals(java.util.Set.of("pearson", "spearman"), r.evaluation().metrics().keySet());
         Map<String, Double> metrics = r.evaluation().metrics();
@@ -93,8 +95,8 @@ class FineTuneCellRunnerTest {
     @Test
     void dataDependentStrategyRecordsLayerScoresAndSelectTime() {
         CellResult r = new FineTuneCellRunner().run(
-                cell("RTE", "contribution", 1, Cell.DropStage.PRETRAINED, Map.of("sample_size", "16"), HP));
-        assertEquals(CellResult.OK, r.status(), r.failureReason());
+                cell("RTE", "contribution", 1, DropStage.PRETRAINED, Map.of("sample_size", "16"), HP));
+        assertEquals(Status.OK, r.status(), r.failureReason());
         assertEquals(2, r.layers().keptLayers().size());
         assertEquals(3, r.layers().layerScores().size());
         assertTrue(r.layers().selectSeconds() > 0);
@@ -102,8 +104,8 @@ class FineTuneCellRunnerTest {
 
     @Test
     void twoStageCellFineTunesTwiceAndDropsFromTheFineTunedModel() {
-        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 2, Cell.DropStage.FINETUNED, Map.of(), HP));
-        assertEquals(CellResult.OK, r.status(), r.failureReason());
+        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 2, DropStage.FINETUNED, Map.of(), HP));
+        assertEquals(Status.OK, r.status(), r.failureReason());
         assertEquals(List.of(0), r.layers().keptLayers());
         assertEquals(8, r.training().trainSteps(), "two stages of 4 steps");
     }
@@ -112,10 +114,10 @@ class FineTuneCellRunnerTest {
     void twoStageDataDependentCellMeasuresTheFineTunedModel() {
         Map<String, String> options = Map.of("sample_size", "16");
         CellResult pretrained = new FineTuneCellRunner().run(
-                cell("RTE", "contribution", 1, Cell.DropStage.PRETRAINED, options, HP));
+                cell("RTE", "contribution", 1, DropStage.PRETRAINED, options, HP));
         CellResult fineTuned = new FineTuneCellRunner().run(
-                cell("RTE", "contribution", 1, Cell.DropStage.FINETUNED, options, HP));
-        assertEquals(CellResult.OK, fineTuned.status(), fineTuned.failureReason());
+                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, HP));
+        assertEquals(Status.OK, fineTuned.status(), fineTuned.failureReason());
         assertEquals(3, fineTuned.layers().layerScores().size());
         assertTrue(!pretrained.layers().layerScores().equals(fineTuned.layers().layerScores()),
                 "scores measured after fine-tuning should differ from the pre-trained ones: "
@@ -125,8 +127,8 @@ class FineTuneCellRunnerTest {
     @Test
     void explicitLayersAreKeptAsGiven() {
         CellResult r = new FineTuneCellRunner().run(
-                cell("RTE", "explicit", 1, Cell.DropStage.PRETRAINED, Map.of("layers", "0,2"), HP));
-        assertEquals(CellResult.OK, r.status(), r.failureReason());
+                cell("RTE", "explicit", 1, DropStage.PRETRAINED, Map.of("layers", "0,2"), HP));
+        assertEquals(Status.OK, r.status(), r.failureReason());
         assertEquals(List.of(0, 2), r.layers().keptLayers());
     }
 
@@ -136,9 +138,9 @@ class FineTuneCellRunnerTest {
         List<Integer> seed0 = new RandomDrop(0, false).select(12, 6).kept();
         assertNotEquals(seed0, seed17, "the check needs two seeds that keep different layers");
 
-        Cell cellSeed = cell("RTE", "random", 6, Cell.DropStage.PRETRAINED, Map.of(), HP);
+        Cell cellSeed = cell("RTE", "random", 6, DropStage.PRETRAINED, Map.of(), HP);
         assertEquals(seed17, LayerChoice.strategy(cellSeed, null).select(12, 6).kept());
-        Cell ownSeed = cell("RTE", "random", 6, Cell.DropStage.PRETRAINED, Map.of("seed", "0"), HP);
+        Cell ownSeed = cell("RTE", "random", 6, DropStage.PRETRAINED, Map.of("seed", "0"), HP);
         assertEquals(seed0, LayerChoice.strategy(ownSeed, null).select(12, 6).kept());
     }
 
@@ -148,10 +150,10 @@ class FineTuneCellRunnerTest {
         FineTuneCellRunner runner = new FineTuneCellRunner();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var a = pool.submit(() -> runner.run(cell("RTE", "top", 1, Cell.DropStage.PRETRAINED, Map.of(), HP)));
-            var b = pool.submit(() -> runner.run(cell("STS-B", "bottom", 2, Cell.DropStage.FINETUNED, Map.of(), HP)));
-            assertEquals(CellResult.OK, a.get().status(), a.get().failureReason());
-            assertEquals(CellResult.OK, b.get().status(), b.get().failureReason());
+            var a = pool.submit(() -> runner.run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), HP)));
+            var b = pool.submit(() -> runner.run(cell("STS-B", "bottom", 2, DropStage.FINETUNED, Map.of(), HP)));
+            assertEquals(Status.OK, a.get().status(), a.get().failureReason());
+            assertEquals(Status.OK, b.get().status(), b.get().failureReason());
         } finally {
             pool.shutdownNow();
         }
@@ -160,8 +162,8 @@ class FineTuneCellRunnerTest {
     @Test
     void divergingCellFailsWithAClearReason() {
         Hyperparameters huge = new Hyperparameters(1e30, 8, 1, 32, 0.0, false, 0.0, 0.0, 0.1, true, false);
-        CellResult r = new FineTuneCellRunner().run(cell("RTE", "none", 0, Cell.DropStage.PRETRAINED, Map.of(), huge));
-        assertEquals(CellResult.FAILED, r.status());
+        CellResult r = new FineTuneCellRunner().run(cell("RTE", "none", 0, DropStage.PRETRAINED, Map.of(), huge));
+        assertEquals(Status.FAILED, r.status());
         assertTrue(r.failureReason().startsWith(TrainingDivergedException.class.getName())
                 && r.failureReason().contains("diverged"), r.failureReason());
         assertTrue(Double.isNaN(r.evaluation().headline()));
@@ -169,8 +171,8 @@ class FineTuneCellRunnerTest {
 
     @Test
     void badCellIsAFailedRowNotAnException() {
-        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 7, Cell.DropStage.PRETRAINED, Map.of(), HP));
-        assertEquals(CellResult.FAILED, r.status());
+        CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 7, DropStage.PRETRAINED, Map.of(), HP));
+        assertEquals(Status.FAILED, r.status());
         assertTrue(r.failureReason().contains("K = 7"), r.failureReason());
     }
 }

@@ -1,10 +1,13 @@
 package dropgrid.report;
 
+import dropgrid.vocabulary.Baseline;
+import dropgrid.vocabulary.DropStage;
+import dropgrid.vocabulary.Status;
 import java.util.List;
 
 /**
- * The columns of one results row (see {@code docs/results-schema.md}) that the report reads. Unknown
- * numbers (null in Parquet, e.g. on a failed cell) are {@code NaN} here, never 0.
+ * The report's projection of a results row: the columns (see {@code docs/results-schema.md}) that the
+ * report reads. Unknown numbers (null in Parquet, e.g. on a failed cell) are {@code NaN} here, never 0.
  *
  * @param cellId 16 hex digits identifying the cell
  * @param modelId model id from the spec
@@ -27,7 +30,7 @@ import java.util.List;
  * @param status {@code ok} or {@code failed}
  * @param failureReason why a failed cell failed
  */
-public record ResultRow(
+public record ReportRow(
         String cellId,
         String modelId,
         String architecture,
@@ -49,25 +52,22 @@ public record ResultRow(
         String status,
         String failureReason) {
 
-    public static final String BASELINE_STRATEGY = "none";
-    public static final String PRETRAINED = "pretrained";
-    public static final String FINETUNED = "finetuned";
-
-    public ResultRow {
+    public ReportRow {
         if (modelId == null || task == null || strategy == null || dropStage == null || status == null) {
             throw new IllegalArgumentException("results row " + cellId
                     + ": model_id, task, strategy, drop_stage and status must not be null");
         }
-        if (!PRETRAINED.equals(dropStage) && !FINETUNED.equals(dropStage)) {
-            throw new IllegalArgumentException("results row " + cellId + ": drop_stage '" + dropStage
-                    + "' is not one of [" + PRETRAINED + ", " + FINETUNED + "]");
+        try {
+            DropStage.parse(dropStage);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("results row " + cellId + ": " + e.getMessage(), e);
         }
         layerScores = layerScores == null ? List.of() : List.copyOf(layerScores);
         failureReason = failureReason == null ? "" : failureReason;
     }
 
     public boolean ok() {
-        return "ok".equals(status);
+        return Status.OK.id().equals(status);
     }
 
     /** Whether the row holds a score that may enter averages: status ok and a headline measured. */
@@ -76,6 +76,6 @@ public record ResultRow(
     }
 
     public boolean baseline() {
-        return BASELINE_STRATEGY.equals(strategy) && drop == 0;
+        return Baseline.is(strategy, drop);
     }
 }
