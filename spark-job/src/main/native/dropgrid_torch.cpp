@@ -14,6 +14,8 @@
 #include <torch/version.h>
 #include <jni.h>
 
+#include <malloc.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -262,6 +264,12 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_releaseGradients(JNIEnv
     }
     return 0;
   });
+}
+
+// malloc_trim(0): hands the free pages of glibc's heaps back to the kernel (libtorch's CPU allocator is
+// glibc malloc). Returns whether any memory was released.
+JNIEXPORT jboolean JNICALL Java_dropgrid_kernels_TorchNative_releaseFreeMemory(JNIEnv* env, jclass) {
+  return static_cast<jboolean>(malloc_trim(0) != 0);
 }
 
 // TF32 matmuls and convolutions on CUDA for fp32 compute (what TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 sets).

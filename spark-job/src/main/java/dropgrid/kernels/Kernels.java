@@ -159,6 +159,17 @@ public final class Kernels {
         TorchNative.releaseGradients(handles(params));
     }
 
+    /**
+     * Hands the free pages of glibc's heaps back to the operating system ({@code malloc_trim}): after a
+     * fine-tuning frees its optimiser state and gradients, so that a cell running beside it in the same
+     * executor can have them. No-op without the native kernels.
+     */
+    public static void releaseFreeMemory() {
+        if (TorchNative.available()) {
+            TorchNative.releaseFreeMemory();
+        }
+    }
+
     /** {@code GradScaler.unscale_}: gradients ÷ {@code scale} in place; {@code foundInf} 1 on NaN/inf, else 0. */
     public static void unscaleGradients(List<NDArray> gradients, NDArray foundInf, NDArray scale) {
         requireNative("unscaleGradients");

@@ -129,6 +129,8 @@ public final class TorchNative {
 
     static native void releaseGradients(long[] params);
 
+    static native boolean releaseFreeMemory();
+
     static native void allowTf32(boolean allow);
 
     static native boolean tf32Allowed();

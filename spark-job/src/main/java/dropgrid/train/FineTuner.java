@@ -111,6 +111,9 @@ public final class FineTuner {
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
                     losses, stepSeconds, stepRss);
+        } finally {
+            // The optimiser's moments and the gradients are gone now: give their pages back.
+            Kernels.releaseFreeMemory();
         }
     }
 
