@@ -280,6 +280,18 @@ class ReportTest {
     }
 
     @Test
+    void aCappedRunIsCalledASmokeRunFirst() {
+        assertEquals("", ReportFiles.smokeWarning(report));
+        ReportRow r = ReportFixture.ok("bert", "RTE", "none", 0, 1, 70);
+        ReportRow capped = new ReportRow(r.cellId(), r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(),
+                r.dropStage(), r.pretrainedDepth(), r.layerScores(), r.seed(), 640, 0, r.headline(), r.accuracy(),
+                r.pearson(), r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), r.status(), r.failureReason());
+        Analysis smoke = new Analysis(List.of(capped));
+        assertTrue(ReportFiles.smokeWarning(smoke).startsWith("SMOKE RUN: bert trained with caps"));
+        assertTrue(ReportFiles.markdown(smoke, tables(smoke), List.of()).contains("**SMOKE RUN: bert"));
+    }
+
+    @Test
     void unknownDropStageIsRejectedWithTheAllowedValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ReportRow("c1", "bert", "bert",
                 "RTE", "top", 6, "midway", 12, List.of(), 1, 0, 0, 60, 0.6, Double.NaN, 1, 1, 1, "ok", ""));
