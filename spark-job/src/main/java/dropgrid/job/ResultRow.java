@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dropgrid.engine.EngineInfo;
 import dropgrid.glue.GlueTask;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
@@ -56,6 +57,7 @@ public record ResultRow(
         Double hpDropout,
         Boolean hpDynamicPadding,
         Boolean hpLengthGrouping,
+        String precision,
         Integer limitMaxTrainExamples,
         Integer limitMaxEvalExamples,
         Integer limitMaxSteps,
@@ -72,6 +74,7 @@ public record ResultRow(
         Long paramsEncoder,
         Integer trainExamples,
         Integer trainSteps,
+        Integer seqLength,
         Integer evalExamples,
         Double finetuneSeconds,
         Double evalSeconds,
@@ -81,6 +84,8 @@ public record ResultRow(
         Long peakHeapBytes,
         Long peakRssBytes,
         String device,
+        String engine,
+        String gpuName,
         String host,
         Status status,
         String failureReason,
@@ -128,17 +133,18 @@ public record ResultRow(
                 optionsJson(cell.strategyOptions()), cell.seed(),
                 hp.learningRate(), hp.batchSize(), hp.epochs(), hp.maxSeqLength(), hp.warmupRatio(), hp.linearDecay(),
                 hp.weightDecay(), hp.maxGradNorm(), hp.dropout(), hp.dynamicPadding(), hp.lengthGrouping(),
-                limits.maxTrainExamples(), limits.maxEvalExamples(), limits.maxSteps(),
+                hp.precision().id(), limits.maxTrainExamples(), limits.maxEvalExamples(), limits.maxSteps(),
                 number(m.get("accuracy")), number(m.get("accuracy_mismatched")), number(m.get("f1")),
                 number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
                 headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
                 count(ok, result.params().total()), count(ok, result.params().encoder()),
-                count(ok, training.trainExamples()), count(ok, training.trainSteps()),
+                count(ok, training.trainExamples()), count(ok, training.trainSteps()), count(ok, training.seqLength()),
                 count(ok, evaluation.evalExamples()),
                 number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
                 number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
                 count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
-                execution.device(), execution.host(), result.status(), result.failureReason(),
+                execution.device(), runningEngine(), driverGpuName(result.cell()), execution.host(), result.status(),
+                result.failureReason(),
                 execution.startedAt(), execution.finishedAt(), version);
     }
 
@@ -148,6 +154,20 @@ public record ResultRow(
         changes.put("baseline_headline", baseline);
         changes.put("delta_headline", baseline == null || headline == null ? null : headline - baseline);
         return ResultColumns.with(this, changes);
+    }
+
+    /** The engine of this JVM, which ran the cell; null when it does not load (the failure reason says why). */
+    private static String runningEngine() {
+        try {
+            return EngineInfo.engineName();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The name the NVIDIA driver gives the cell's GPU; null for a CPU cell or when the driver cannot tell. */
+    private static String driverGpuName(Cell placed) {
+        return placed == null || !placed.useGpu() ? null : EngineInfo.gpuNameOf(placed.gpu() == null ? 0 : placed.gpu());
     }
 
     private static Double number(Double v) {

@@ -63,7 +63,7 @@ public final class FineTuneCellRunner implements CellRunner {
                 LayerAnalyses analyses = LayerAnalyses.measure(cell.analyses(), stages.model(), in, manager,
                         line -> log.accept(tag(cell) + line));
                 return new CellResult(cell, Status.OK, "", stages.layers(), stages.model().params(),
-                        CellResult.Training.of(in.train().size(), stages.runs()), dev,
+                        CellResult.Training.of(in.train().size(), in.seqLength(), stages.runs()), dev,
                         new CellResult.Execution(device.toString(), host, started, Instant.now(),
                                 MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes()), analyses);
             }
