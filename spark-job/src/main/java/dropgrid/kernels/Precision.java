@@ -2,6 +2,7 @@ package dropgrid.kernels;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -37,6 +38,7 @@ public enum Precision {
     }
 
     /** The spec and results spelling: {@code fp32}, {@code bf16}, {@code fp16}. */
+    @JsonValue
     public String id() {
         return id;
     }
