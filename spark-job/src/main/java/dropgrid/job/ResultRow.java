@@ -78,6 +78,7 @@ public record ResultRow(
         Long peakHeapBytes,
         Long peakRssBytes,
         String device,
+        String kernels,
         String host,
         Status status,
         String failureReason,
@@ -131,7 +132,7 @@ public record ResultRow(
                 number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
                 number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
                 count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
-                execution.device(), execution.host(), result.status(), result.failureReason(),
+                execution.device(), execution.kernels(), execution.host(), result.status(), result.failureReason(),
                 execution.startedAt(), execution.finishedAt(), version);
     }
 

@@ -75,9 +75,10 @@ public enum Precision {
      * @throws IllegalStateException when this precision needs the native kernels and they did not load
      */
     public Scope use() {
-        if (reduced() && !TorchNative.available()) {
+        if (reduced() && !Kernels.nativeKernels()) {
             throw new IllegalStateException("precision " + id + " needs dropgrid's native kernels, which are not "
-                    + "loaded (" + TorchNative.status() + "); use precision fp32");
+                    + "in use (" + (TorchNative.available() ? "switched off on this thread" : TorchNative.status())
+                    + "); use precision fp32");
         }
         return new Scope(this);
     }
