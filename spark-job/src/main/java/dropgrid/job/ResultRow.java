@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dropgrid.engine.EngineInfo;
 import dropgrid.glue.GlueTask;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
@@ -69,6 +70,7 @@ public record ResultRow(
         Long paramsEncoder,
         Integer trainExamples,
         Integer trainSteps,
+        Integer seqLength,
         Integer evalExamples,
         Double finetuneSeconds,
         Double evalSeconds,
@@ -79,6 +81,8 @@ public record ResultRow(
         Long peakRssBytes,
         String device,
         String kernels,
+        String engine,
+        String gpuName,
         String host,
         Status status,
         String failureReason,
@@ -127,12 +131,13 @@ public record ResultRow(
                 number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
                 headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
                 count(ok, result.params().total()), count(ok, result.params().encoder()),
-                count(ok, training.trainExamples()), count(ok, training.trainSteps()),
+                count(ok, training.trainExamples()), count(ok, training.trainSteps()), count(ok, training.seqLength()),
                 count(ok, evaluation.evalExamples()),
                 number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
                 number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
                 count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
-                execution.device(), execution.kernels(), execution.host(), result.status(), result.failureReason(),
+                execution.device(), execution.kernels(), runningEngine(), driverGpuName(result.cell()), execution.host(),
+                result.status(), result.failureReason(),
                 execution.startedAt(), execution.finishedAt(), version);
     }
 
@@ -142,6 +147,20 @@ public record ResultRow(
         changes.put("baseline_headline", baseline);
         changes.put("delta_headline", baseline == null || headline == null ? null : headline - baseline);
         return ResultColumns.with(this, changes);
+    }
+
+    /** The engine of this JVM, which ran the cell; null when it does not load (the failure reason says why). */
+    private static String runningEngine() {
+        try {
+            return EngineInfo.engineName();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The name the NVIDIA driver gives the cell's GPU; null for a CPU cell or when the driver cannot tell. */
+    private static String driverGpuName(Cell placed) {
+        return placed == null || !placed.useGpu() ? null : EngineInfo.gpuNameOf(placed.gpu() == null ? 0 : placed.gpu());
     }
 
     private static Double number(Double v) {

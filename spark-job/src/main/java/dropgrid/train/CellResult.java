@@ -54,14 +54,16 @@ public record CellResult(
     /**
      * @param trainExamples examples fine-tuned on (after limits)
      * @param trainSteps optimiser steps taken
+     * @param seqLength tokens every example (train and dev) was cut to: the hyper-parameters' {@code
+     *     max_seq_length}, or fewer when the model's positions cover fewer ({@code ModelConfig#sequenceLength})
      * @param finetuneSeconds wall time of fine-tuning
      * @param trainTokensPerSecond non-padding tokens processed per second while fine-tuning
      */
-    public record Training(int trainExamples, int trainSteps, double finetuneSeconds, double trainTokensPerSecond)
-            implements Serializable {
+    public record Training(int trainExamples, int trainSteps, int seqLength, double finetuneSeconds,
+            double trainTokensPerSecond) implements Serializable {
 
         /** The stages of one cell together: one run, or two for a two-stage cell. */
-        static Training of(int examples, List<TrainingRun> runs) {
+        static Training of(int examples, int seqLength, List<TrainingRun> runs) {
             int steps = 0;
             long tokens = 0;
             double seconds = 0;
@@ -70,7 +72,7 @@ public record CellResult(
                 tokens += run.realTokens();
                 seconds += run.seconds();
             }
-            return new Training(examples, steps, seconds, tokens / seconds);
+            return new Training(examples, steps, seqLength, seconds, tokens / seconds);
         }
     }
 
@@ -114,7 +116,7 @@ public record CellResult(
     public static CellResult failed(Cell cell, Throwable error, String device, String host, Instant startedAt) {
         String reason = error.getClass().getName() + ": " + error.getMessage();
         return new CellResult(cell, Status.FAILED, reason, new Layers(0, List.of(), List.of(), Double.NaN),
-                new ParameterCount(0, 0), new Training(0, 0, Double.NaN, Double.NaN),
+                new ParameterCount(0, 0), new Training(0, 0, 0, Double.NaN, Double.NaN),
                 new Evaluation(Map.of(), Double.NaN, 0, Double.NaN, Double.NaN),
                 new Execution(device, host, startedAt, Instant.now(), 0, 0, Kernels.name()));
     }

@@ -61,7 +61,7 @@ public final class FineTuneCellRunner implements CellRunner {
                 CellResult.Evaluation dev = DevSet.evaluate(stages.model().classifier(), in, manager);
                 log.accept(tag(cell) + "dev " + dev.metrics() + " on " + dev.evalExamples() + " examples");
                 return new CellResult(cell, Status.OK, "", stages.layers(), stages.model().params(),
-                        CellResult.Training.of(in.train().size(), stages.runs()), dev,
+                        CellResult.Training.of(in.train().size(), in.seqLength(), stages.runs()), dev,
                         new CellResult.Execution(device.toString(), host, started, Instant.now(),
                                 MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes(), Kernels.name()));
             }

@@ -66,7 +66,8 @@ class ResultsReaderTest {
         field("headline", DataTypes.DoubleType), field("baseline_headline", DataTypes.DoubleType),
         field("delta_headline", DataTypes.DoubleType), field("params_total", DataTypes.LongType),
         field("params_encoder", DataTypes.LongType), field("train_examples", DataTypes.IntegerType),
-        field("train_steps", DataTypes.IntegerType), field("eval_examples", DataTypes.IntegerType),
+        field("train_steps", DataTypes.IntegerType), field("seq_length", DataTypes.IntegerType),
+        field("eval_examples", DataTypes.IntegerType),
         field("finetune_seconds", DataTypes.DoubleType), field("eval_seconds", DataTypes.DoubleType),
         field("select_seconds", DataTypes.DoubleType), field("train_tokens_per_second", DataTypes.DoubleType),
         field("eval_examples_per_second", DataTypes.DoubleType), field("peak_heap_bytes", DataTypes.LongType),
@@ -105,7 +106,7 @@ class ResultsReaderTest {
                 r.task(), r.strategy(), r.drop(), r.dropStage(), r.pretrainedDepth(), kept, r.layerScores(), "{}", r.seed(),
                 2e-5, 32, 3, 128, 0.1, true, 0.01, 1.0, 0.1, true, false, r.limitMaxTrainExamples(), 0, r.limitMaxSteps(),
                 nullable(r.accuracy()), null, null, null, nullable(r.pearson()), null, headline, null, null,
-                Double.isNaN(r.paramsTotal()) ? null : (long) r.paramsTotal(), null, 100, 10, 50,
+                Double.isNaN(r.paramsTotal()) ? null : (long) r.paramsTotal(), null, 100, 10, 128, 50,
                 nullable(r.finetuneSeconds()), nullable(r.evalSeconds()), 0.0, null, null, 1L << 30, 2L << 30, "cpu()",
                 "localhost", r.status(), r.failureReason(), at, at, "0.1.0");
     }

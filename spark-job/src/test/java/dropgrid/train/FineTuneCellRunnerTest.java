@@ -46,6 +46,7 @@ class FineTuneCellRunnerTest {
         assertEquals(45_362, r.params().total());
         assertEquals(48, r.training().trainExamples());
         assertEquals(4, r.training().trainSteps());
+        assertEquals(32, r.training().seqLength());
         assertEquals(40, r.evaluation().evalExamples());
         double finetuneSeconds = r.training().finetuneSeconds();
         double evalSeconds = r.evaluation().evalSeconds();
@@ -66,6 +67,7 @@ class FineTuneCellRunnerTest {
         Hyperparameters longer = new Hyperparameters(1e-3, 8, 1, 64, 0.1, true, 0.01, 1.0, 0.1, true, false);
         CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), longer));
         assertEquals(Status.OK, r.status(), r.failureReason());
+        assertEquals(32, r.training().seqLength(), "the length the cell used");
     }
 
     /** STS-B's Pearson r is continuous, so any difference in the predictions would show in it. */
