@@ -127,7 +127,7 @@ class GridJobTest {
             written.put(f.name(), f.dataType().simpleString());
         }
         assertEquals(SchemaDoc.columns(), written);
-        assertEquals(61, written.size());
+        assertEquals(62, written.size());
     }
 
     @Test
