@@ -84,6 +84,7 @@ public record ResultRow(
         Long peakHeapBytes,
         Long peakRssBytes,
         String device,
+        String kernels,
         String engine,
         String gpuName,
         String host,
@@ -143,8 +144,8 @@ public record ResultRow(
                 number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
                 number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
                 count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
-                execution.device(), runningEngine(), driverGpuName(result.cell()), execution.host(), result.status(),
-                result.failureReason(),
+                execution.device(), execution.kernels(), runningEngine(), driverGpuName(result.cell()), execution.host(),
+                result.status(), result.failureReason(),
                 execution.startedAt(), execution.finishedAt(), version);
     }
 

@@ -29,6 +29,11 @@ public final class Kernels {
         return TorchNative.available() && !DJL_ONLY.get();
     }
 
+    /** {@code native} or {@code djl}: what computes the calling thread's blocks, for result rows. */
+    public static String name() {
+        return nativeKernels() ? "native" : "djl";
+    }
+
     /**
      * Runs the calling thread's blocks on DJL's operators until closed, even where the native kernels
      * are loaded: the reference the native kernels are tested against.

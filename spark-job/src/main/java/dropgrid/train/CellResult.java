@@ -1,6 +1,7 @@
 package dropgrid.train;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dropgrid.kernels.Kernels;
 import dropgrid.model.ParameterCount;
 import dropgrid.vocabulary.Status;
 import java.io.Serializable;
@@ -99,9 +100,11 @@ public record CellResult(
      * @param finishedAt wall clock at the end
      * @param peakHeapBytes peak Java heap used during the cell
      * @param peakRssBytes peak resident set size of the process (native memory included)
+     * @param kernels what computed the model: {@code native} (dropgrid's kernels) or {@code djl} (DJL's
+     *     operators, fp32 only, where the native kernels are absent; the log says why)
      */
     public record Execution(String device, String host, Instant startedAt, Instant finishedAt, long peakHeapBytes,
-            long peakRssBytes) implements Serializable {}
+            long peakRssBytes, String kernels) implements Serializable {}
 
     /** A result without the per-layer analyses. */
     public CellResult(Cell cell, Status status, String failureReason, Layers layers, ParameterCount params,
@@ -123,6 +126,6 @@ public record CellResult(
         return new CellResult(cell, Status.FAILED, reason, new Layers(0, List.of(), List.of(), Double.NaN),
                 new ParameterCount(0, 0), new Training(0, 0, 0, Double.NaN, Double.NaN),
                 new Evaluation(Map.of(), Double.NaN, 0, Double.NaN, Double.NaN),
-                new Execution(device, host, startedAt, Instant.now(), 0, 0));
+                new Execution(device, host, startedAt, Instant.now(), 0, 0, Kernels.name()));
     }
 }

@@ -3,6 +3,7 @@ package dropgrid.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dropgrid.kernels.Kernels;
 import dropgrid.kernels.Precision;
 import dropgrid.model.PretrainedModels;
 import dropgrid.vocabulary.DropStage;
@@ -65,7 +66,7 @@ public final class FineTuneCellRunner implements CellRunner {
                 return new CellResult(cell, Status.OK, "", stages.layers(), stages.model().params(),
                         CellResult.Training.of(in.train().size(), in.seqLength(), stages.runs()), dev,
                         new CellResult.Execution(device.toString(), host, started, Instant.now(),
-                                MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes()), analyses);
+                                MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes(), Kernels.name()), analyses);
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             return CellResult.failed(cell, e, device.toString(), host, started);

@@ -127,7 +127,7 @@ class GridJobTest {
             written.put(f.name(), f.dataType().simpleString());
         }
         assertEquals(SchemaDoc.columns(), written);
-        assertEquals(65, written.size());
+        assertEquals(66, written.size());
     }
 
     @Test

@@ -79,9 +79,13 @@ class KernelsTest {
     }
 
     @Test
-    void djlBlocksRefuseReducedPrecision() throws Exception {
-        try (NDManager manager = NDManager.newBaseManager(); AutoCloseable djl = Kernels.djlOnly();
-                Precision.Scope bf16 = Precision.BF16.use()) {
+    void withoutNativeKernelsReducedPrecisionIsRefused() throws Exception {
+        try (AutoCloseable djl = Kernels.djlOnly()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, Precision.BF16::use);
+            assertTrue(e.getMessage().startsWith("precision bf16 needs dropgrid's native kernels"), e.getMessage());
+        }
+        try (NDManager manager = NDManager.newBaseManager(); Precision.Scope bf16 = Precision.BF16.use();
+                AutoCloseable djl = Kernels.djlOnly()) {
             NDArray x = array(manager, golden.get("x"));
             List<NDArray> w = arrays(manager, golden.get("feed_forward_weights"));
             IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dropgrid.drop.RandomDrop;
+import dropgrid.kernels.Kernels;
+import dropgrid.kernels.Precision;
 import dropgrid.model.Architecture;
 import dropgrid.vocabulary.DropStage;
 import dropgrid.vocabulary.Status;
@@ -63,6 +65,7 @@ class FineTuneCellRunnerTest {
         CellResult.Execution execution = r.execution();
         assertTrue(execution.peakHeapBytes() > 0 && execution.peakRssBytes() > execution.peakHeapBytes() / 100);
         assertEquals("cpu()", r.execution().device());
+        assertEquals("native", r.execution().kernels());
         assertFalse(r.execution().host().isBlank());
         assertFalse(r.execution().finishedAt().isBefore(r.execution().startedAt()));
     }
@@ -218,6 +221,21 @@ class FineTuneCellRunnerTest {
         assertTrue(r.failureReason().startsWith(TrainingDivergedException.class.getName())
                 && r.failureReason().contains("diverged"), r.failureReason());
         assertTrue(Double.isNaN(r.evaluation().headline()));
+    }
+
+    /** Where the native kernels are absent, fp32 runs on DJL's operators and says so; bf16 fails, saying why. */
+    @Test
+    void withoutNativeKernelsFp32RunsOnDjlAndBf16FailsWithTheReason() throws Exception {
+        try (AutoCloseable djl = Kernels.djlOnly()) {
+            CellResult fp32 = new FineTuneCellRunner().run(cell("RTE", "none", 0, DropStage.PRETRAINED, Map.of(), HP));
+            assertEquals(Status.OK, fp32.status(), fp32.failureReason());
+            assertEquals("djl", fp32.execution().kernels());
+            CellResult bf16 = new FineTuneCellRunner().run(cell("RTE", "none", 0, DropStage.PRETRAINED, Map.of(),
+                    HP.withPrecision(Precision.BF16)));
+            assertEquals(Status.FAILED, bf16.status());
+            assertTrue(bf16.failureReason().contains("precision bf16 needs dropgrid's native kernels"),
+                    bf16.failureReason());
+        }
     }
 
     @Test
