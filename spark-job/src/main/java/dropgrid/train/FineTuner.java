@@ -79,7 +79,8 @@ public final class FineTuner {
         Precision precision = hp.precision();
         precision.requireSupportedOn(manager.getDevice());
         if (manager.getDevice().isGpu() && precision == Precision.FP32) {
-            Kernels.allowTf32(true);
+            // TF32 unless the environment asks for strict fp32, as the images document it.
+            Kernels.allowTf32(!"0".equals(System.getenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE")));
         }
         try (Precision.Scope scope = precision.use();
                 AdamW optimizer = AdamW.withDefaults(AdamW.trainables(model.getParameters()), hp.weightDecay());

@@ -78,6 +78,16 @@ class KernelsTest {
         }
     }
 
+    /** The switch reaches ATen's context (where a GPU's fp32 matmuls read it); ATen's default is off. */
+    @Test
+    void tf32SwitchReachesLibtorch() {
+        try {
+            assertTrue(Kernels.allowTf32(true));
+        } finally {
+            assertFalse(Kernels.allowTf32(false));
+        }
+    }
+
     @Test
     void withoutNativeKernelsReducedPrecisionIsRefused() throws Exception {
         try (AutoCloseable djl = Kernels.djlOnly()) {
