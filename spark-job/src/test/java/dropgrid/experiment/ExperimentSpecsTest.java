@@ -90,6 +90,8 @@ class ExperimentSpecsTest {
             assertEquals(3, c.hyperparameters().epochs());
             assertEquals(128, c.hyperparameters().maxSeqLength());
             assertEquals("bf16", c.hyperparameters().precision().id());
+            assertEquals(java.util.Set.of(dropgrid.train.LayerAnalyses.Kind.DRIFT, dropgrid.train.LayerAnalyses.Kind.PROBE),
+                    c.analyses());
         }
     }
 
