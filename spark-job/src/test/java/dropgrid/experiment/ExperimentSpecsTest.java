@@ -83,7 +83,7 @@ class ExperimentSpecsTest {
         assertEquals(List.of(0, 6), grid.cells().stream().map(Cell::drop).distinct().sorted().toList());
         Hyperparameters paper = Hyperparameters.paper();
         for (Cell c : grid.cells()) {
-            assertEquals(1000, c.limits().maxTrainExamples());
+            assertEquals(600, c.limits().maxTrainExamples());
             assertEquals(0, c.limits().maxEvalExamples());
             assertEquals(paper.learningRate(), c.hyperparameters().learningRate());
             assertEquals(paper.batchSize(), c.hyperparameters().batchSize());
