@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
@@ -209,7 +210,7 @@ def compile_library(java_home, target):
                    "-isystem", str(Path(java_home) / "include"), "-isystem", str(Path(java_home) / "include/linux"),
                    *[str(s) for s in SOURCES if s.suffix == ".cpp"],
                    "-o", str(out), "-L", str(work), "-Wl,--no-as-needed", "-ltorch_cpu", "-lc10"]
-        log("compiling " + LIBRARY + " (about a minute)")
+        log("compiling " + LIBRARY)
         subprocess.run(command, check=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out, target.with_suffix(".tmp"))
@@ -219,7 +220,17 @@ def compile_library(java_home, target):
 def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
-    output_dir, java_home = Path(sys.argv[1]), Path(sys.argv[2])
+    try:
+        build(Path(sys.argv[1]), Path(sys.argv[2]))
+    except urllib.error.URLError as e:
+        raise SystemExit(f"native: cannot fetch torch 2.7.1's headers from pip's index ({e}); build with "
+                         "-Ddropgrid.native.skip=true to go without the native kernels (fp32 on DJL only)")
+    except FileNotFoundError as e:
+        raise SystemExit(f"native: {e.filename} not found (install g++, or set CXX); build with "
+                         "-Ddropgrid.native.skip=true to go without the native kernels (fp32 on DJL only)")
+
+
+def build(output_dir, java_home):
     if not (java_home / "include" / "jni.h").exists() and (java_home.parent / "include" / "jni.h").exists():
         java_home = java_home.parent  # Maven's java.home is the JDK or its jre/ folder
     cached = cache_root() / "build" / build_key() / LIBRARY

@@ -5,10 +5,11 @@ Run from the repository root with the project's Python (transformers 5.x, torch 
     /work/venvs/torch/bin/python spark-job/src/test/python/make_autocast_goldens.py
 
 For each fixture in spark-job/src/test/resources/golden/ (bert-cls, distilbert-tiny, roberta-tiny,
-xlnet-tiny) it writes spark-job/src/test/resources/kernels/autocast/<fixture>.json: one padded batch
+xlnet-tiny, albert-tiny) it writes spark-job/src/test/resources/kernels/autocast/<fixture>.json: one padded batch
 (right padding, XLNet's on the left), and the sequence-classification logits of the model in eval mode
 in float64 ("fp32", the reference) and in float32 under torch.autocast("cpu", bfloat16 / float16) with
-HF's default (sdpa) attention.
+HF's eager attention (under autocast the recipe of dropgrid's 16-bit kernels: scores and probabilities
+in the format, the softmax accumulating in fp32).
 """
 
 import json
@@ -33,7 +34,7 @@ def batch(config, left, generator):
     ids, types, mask = [], [], []
     for n in LENGTHS:
         row = torch.randint(6, config.vocab_size, (n,), generator=generator).tolist()
-        type_row = [0] * (n // 2) + [1] * (n - n // 2) if config.model_type in ("bert", "xlnet") else [0] * n
+        type_row = [0] * (n // 2) + [1] * (n - n // 2) if config.model_type in ("bert", "xlnet", "albert") else [0] * n
         pad = [config.pad_token_id] * (width - n)
         pad_type = [3 if config.model_type == "xlnet" else 0] * (width - n)
         ids.append(pad + row if left else row + pad)
@@ -45,11 +46,12 @@ def batch(config, left, generator):
 def main():
     os.makedirs(OUT, exist_ok=True)
     generator = torch.Generator().manual_seed(14)
-    for name in ("bert-cls", "distilbert-tiny", "roberta-tiny", "xlnet-tiny"):
-        model = AutoModelForSequenceClassification.from_pretrained(os.path.join(FIXTURES, name)).eval()
+    for name in ("bert-cls", "distilbert-tiny", "roberta-tiny", "xlnet-tiny", "albert-tiny"):
+        model = AutoModelForSequenceClassification.from_pretrained(
+            os.path.join(FIXTURES, name), attn_implementation="eager").eval()
         ids, types, mask = batch(model.config, model.config.model_type == "xlnet", generator)
         kwargs = {"input_ids": ids, "attention_mask": mask}
-        if model.config.model_type in ("bert", "xlnet"):
+        if model.config.model_type in ("bert", "xlnet", "albert"):
             kwargs["token_type_ids"] = types
         out = {"input_ids": ids.tolist(), "token_type_ids": types.tolist(), "attention_mask": mask.tolist()}
         with torch.no_grad():

@@ -9,8 +9,11 @@ then feed-forward block), its input x with padding in the attention mask, a fixe
 each precision the layer's output and the gradients of loss = sum(output * R) with respect to x and
 every weight:
   fp32  -- the layer in float64 from the float32 weights (no float32 rounding of its own);
-  bf16  -- the float32 layer under torch.autocast("cpu", torch.bfloat16), HF's default sdpa attention;
+  bf16  -- the float32 layer under torch.autocast("cpu", torch.bfloat16);
   fp16  -- the same under torch.autocast("cpu", torch.float16).
+The layer uses HF's eager attention: under autocast it runs the recipe of dropgrid's 16-bit kernels
+(scores and probabilities in the format, the softmax accumulating in fp32), where HF's sdpa attention
+computes in fp32 inside on the CPU.
 The feed-forward block alone is also given with gelu_new (HF's tanh GELU) and relu, in float64.
 """
 
@@ -69,7 +72,7 @@ def main():
     g = torch.Generator().manual_seed(18)
     config = BertConfig(hidden_size=E, num_attention_heads=N, intermediate_size=I, hidden_act="gelu",
                         layer_norm_eps=EPS, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
-                        attn_implementation="sdpa")
+                        attn_implementation="eager")
     layer = BertLayer(config).eval()
     with torch.no_grad():
         for name, p in layer.named_parameters():

@@ -76,7 +76,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).")
     int warmup = 2;
 
-    @Option(names = "--hf-modes", split = ",", description = "HF variants: eager, compile (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hf-modes", split = ",", description = "HF variants: eager, compile, or none (dropgrid's"
+            + " step only) (default ${DEFAULT-VALUE}).")
     List<String> hfModes = List.of("eager", "compile");
 
     @Option(names = "--python", description = "A Python with torch 2.7.1 and transformers, instead of the bench's"
@@ -93,9 +94,11 @@ public final class BenchCompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --layers, --batch, --threads, --steps >= 1, --warmup >= 0 and"
                     + " --tokens in [2, 512]");
         }
-        for (String mode : hfModes) {
+        List<String> modes = hfModes.equals(List.of("none")) ? List.of() : hfModes;
+        for (String mode : modes) {
             if (!mode.equals("eager") && !mode.equals("compile")) {
-                throw new IllegalArgumentException("--hf-modes '" + mode + "' is not allowed; allowed: eager, compile");
+                throw new IllegalArgumentException("--hf-modes '" + mode + "' is not allowed; allowed: eager, compile,"
+                        + " none");
             }
         }
         ObjectNode out = JsonOutput.MAPPER.createObjectNode();
@@ -104,6 +107,10 @@ public final class BenchCompareCommand implements Callable<Integer> {
         out.put("step_gflop", stepFlops() / 1e9);
         ObjectNode ours = ourStep(p);
         out.set("dropgrid", ours);
+        if (modes.isEmpty()) {
+            spec.commandLine().getOut().println(out);
+            return 0;
+        }
         Path interpreter = python != null ? python : BenchVenv.python(requirements(), log());
         Path script = Files.createTempFile("hf_step", ".py");
         try {
@@ -111,7 +118,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
                 Files.write(script, in.readAllBytes());
             }
             double peak = 0;
-            for (String mode : hfModes) {
+            for (String mode : modes) {
                 JsonNode hf = hfStep(interpreter, script, mode, p);
                 out.set("hf_" + mode, hf);
                 out.put("speedup_vs_hf_" + mode, hf.get("step_seconds").asDouble() / ours.get("step_seconds").asDouble());

@@ -2,6 +2,7 @@ package dropgrid.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dropgrid.kernels.Kernels;
 import dropgrid.train.CellResult;
 import dropgrid.train.FineTuneCellRunner;
 import dropgrid.vocabulary.Status;
@@ -54,6 +55,8 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
         out.put("max_seq_length", dynamic.cell().hyperparameters().maxSeqLength());
         out.put("length_grouping", dynamic.cell().hyperparameters().lengthGrouping());
         out.put("threads", dynamic.cell().threads());
+        out.put("precision", dynamic.cell().hyperparameters().precision().id());
+        out.put("native_kernels", Kernels.nativeKernels());
         out.put("repeats", repeats);
         out.put("train_steps", dynamic.training().trainSteps());
         out.put("fixed_train_tokens_per_second", fixed.training().trainTokensPerSecond());
@@ -62,6 +65,8 @@ public final class BenchFinetuneCommand implements Callable<Integer> {
                 dynamic.training().trainTokensPerSecond() / fixed.training().trainTokensPerSecond());
         out.put("fixed_finetune_seconds", fixed.training().finetuneSeconds());
         out.put("dynamic_finetune_seconds", dynamic.training().finetuneSeconds());
+        // The process's peak over every run (the RSS high-water mark only resets where the kernel lets it).
+        out.put("peak_rss_bytes", Math.max(fixed.execution().peakRssBytes(), dynamic.execution().peakRssBytes()));
         out.put("status", (ok ? Status.OK : Status.FAILED).id());
         out.put("failure_reason", (fixed.failureReason() + " " + dynamic.failureReason()).trim());
         spec.commandLine().getOut().println(out);

@@ -12,15 +12,18 @@ import dropgrid.model.PretrainedModels;
 import dropgrid.storage.Location;
 import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
+import dropgrid.train.LayerAnalyses;
 import dropgrid.train.Limits;
 import dropgrid.vocabulary.DropStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
@@ -54,6 +57,14 @@ final class CellOptions {
     @Option(names = "--stage", description = "When layers are dropped: pretrained or finetuned (fine-tune, drop,"
             + " fine-tune again). Default: ${DEFAULT-VALUE}.")
     String stage = DropStage.PRETRAINED.id();
+
+    @Option(names = "--no-freeze-dropped", description = "With --stage finetuned: train every layer in the first"
+            + " fine-tuning (the paper froze the layers to be dropped; then they are chosen on the pre-trained model).")
+    boolean noFreezeDropped;
+
+    @Option(names = "--analyses", split = ",", description = "The paper's per-layer analyses of the final model:"
+            + " drift (Figure 5: pre-trained vs fine-tuned cosine), probe (Figure 4: a ridge probe per layer).")
+    List<String> analyses = List.of();
 
     @Option(names = "--preset", description = "Hyper-parameter preset: paper or common. Default: ${DEFAULT-VALUE}.")
     String preset = "paper";
@@ -159,10 +170,19 @@ final class CellOptions {
                 dynamicPadding,
                 lengthGrouping,
                 Precision.parse("--precision", precision));
+        DropStage dropStage = dropStage();
+        Set<LayerAnalyses.Kind> kinds = EnumSet.noneOf(LayerAnalyses.Kind.class);
+        for (String a : analyses) {
+            try {
+                kinds.add(LayerAnalyses.Kind.parse(a.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--analyses: " + e.getMessage(), e);
+            }
+        }
         return new Cell("cli", dir.getFileName().toString(), architecture, source, task, glueDir.toString(),
-                strategyName, k, dropStage(), options, seed, hp,
+                strategyName, k, dropStage, options, seed, hp,
                 new Limits(maxTrainExamples, maxEvalExamples, maxSteps),
-                threads, gpu != null, gpu);
+                dropStage == DropStage.FINETUNED && !noFreezeDropped, kinds, threads, gpu != null, gpu);
     }
 
     private DropStage dropStage() {

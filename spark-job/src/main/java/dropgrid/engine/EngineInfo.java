@@ -73,6 +73,7 @@ public record EngineInfo(
     private static final Pattern JNI_FOLDER = Pattern.compile(".*-(cpu|cu\\d+)(-precxx11)?-(linux|osx|win)-[^/]+");
 
     private static volatile String engineName;
+    private static volatile List<CudaDriver.Gpu> driverGpus;
 
     public EngineInfo {
         gpus = List.copyOf(gpus);
@@ -115,6 +116,16 @@ public record EngineInfo(
             engineName = name;
         }
         return name;
+    }
+
+    /** The name of this process's GPU with that CUDA ordinal (asking the driver once), or null. */
+    public static String gpuNameOf(int ordinal) {
+        List<CudaDriver.Gpu> gpus = driverGpus;
+        if (gpus == null) {
+            gpus = CudaDriver.devices().gpus();
+            driverGpus = gpus;
+        }
+        return gpus.stream().filter(g -> g.ordinal() == ordinal).map(CudaDriver.Gpu::name).findFirst().orElse(null);
     }
 
     /** The name of the GPU with this CUDA ordinal, or null when the driver shows none such. */

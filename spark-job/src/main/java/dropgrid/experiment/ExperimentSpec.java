@@ -22,6 +22,8 @@ import java.util.Map;
  * @param limits caps on examples and steps
  * @param twoStage cells that drop from the fine-tuned model and fine-tune again (paper §6.4)
  * @param resources threads and GPUs per task
+ * @param analyses the paper's per-layer analyses measured on every cell's final model: {@code drift}
+ *     (Figure 5), {@code probe} (Figure 4); none when left out
  */
 public record ExperimentSpec(
         String name,
@@ -36,7 +38,8 @@ public record ExperimentSpec(
         HyperparameterSpec hyperparameters,
         LimitsSpec limits,
         TwoStageSpec twoStage,
-        ResourcesSpec resources) {
+        ResourcesSpec resources,
+        List<String> analyses) {
 
     /**
      * One pre-trained model.
@@ -92,8 +95,10 @@ public record ExperimentSpec(
      *
      * @param strategies strategies applied to the fine-tuned model
      * @param drop K values (or fractions); the top-level {@code drop} when left out
+     * @param freezeDropped whether the first fine-tuning freezes the layers to be dropped, as the paper
+     *     did (default true)
      */
-    public record TwoStageSpec(List<StrategySpec> strategies, List<Double> drop) {}
+    public record TwoStageSpec(List<StrategySpec> strategies, List<Double> drop, Boolean freezeDropped) {}
 
     /**
      * What one Spark task may use.

@@ -5,6 +5,7 @@ import dropgrid.glue.GlueTask;
 import dropgrid.model.Architecture;
 import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
+import dropgrid.train.LayerAnalyses;
 import dropgrid.train.Limits;
 import dropgrid.vocabulary.Baseline;
 import dropgrid.vocabulary.DropStage;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated spec expanded into cells: model × task × seed × (baseline, strategy × K, two-stage
@@ -67,7 +69,8 @@ public record Grid(
     /** Everything {@link #expand} needs, already validated. */
     record Plan(String name, String output, String glueDir, String specHash, List<Model> models,
             List<StrategySpec> strategies, List<StrategySpec> twoStage, List<GlueTask> tasks, List<Long> seeds,
-            Map<GlueTask, Hyperparameters> hyperparameters, Limits limits, int threadsPerTask, int gpusPerTask) {}
+            Map<GlueTask, Hyperparameters> hyperparameters, Limits limits, boolean freezeDropped,
+            Set<LayerAnalyses.Kind> analyses, int threadsPerTask, int gpusPerTask) {}
 
     static Grid expand(Plan p) {
         Map<String, Cell> cells = new LinkedHashMap<>();
@@ -99,7 +102,8 @@ public record Grid(
     private static Cell cell(Plan p, Model m, GlueTask task, long seed, String strategy, Map<String, String> options,
             int k, DropStage stage) {
         return new Cell(p.name(), m.id(), m.architecture(), m.source(), task.dirName(), p.glueDir(), strategy, k, stage,
-                options, seed, p.hyperparameters().get(task), p.limits(), p.threadsPerTask(), p.gpusPerTask() > 0);
+                options, seed, p.hyperparameters().get(task), p.limits(), stage == DropStage.FINETUNED && p.freezeDropped(),
+                p.analyses(), p.threadsPerTask(), p.gpusPerTask() > 0);
     }
 
     /**

@@ -24,6 +24,7 @@ import dropgrid.model.Architecture;
 import dropgrid.model.ModelCache;
 import dropgrid.storage.Location;
 import dropgrid.train.Hyperparameters;
+import dropgrid.train.LayerAnalyses;
 import dropgrid.train.Limits;
 import dropgrid.train.ModelSource;
 import dropgrid.vocabulary.Baseline;
@@ -34,6 +35,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,11 +114,25 @@ final class SpecValidator {
         if (gpus != 0 && gpus != 1) {
             error("resources.gpus_per_task", gpus + " is not allowed; must be 0 or 1");
         }
+        boolean freezeDropped = s.twoStage() == null || !Boolean.FALSE.equals(s.twoStage().freezeDropped());
+        Set<LayerAnalyses.Kind> analyses = analyses(s.analyses());
         if (!errors.isEmpty()) {
             return null;
         }
         return Grid.expand(new Grid.Plan(name, output, glueDir, specHash, models, strategies, twoStage, tasks, seeds,
-                hyperparameters, limits, threads, gpus));
+                hyperparameters, limits, freezeDropped, analyses, threads, gpus));
+    }
+
+    private Set<LayerAnalyses.Kind> analyses(List<String> names) {
+        Set<LayerAnalyses.Kind> kinds = EnumSet.noneOf(LayerAnalyses.Kind.class);
+        for (int i = 0; names != null && i < names.size(); i++) {
+            try {
+                kinds.add(LayerAnalyses.Kind.parse(String.valueOf(names.get(i))));
+            } catch (IllegalArgumentException e) {
+                error("analyses[" + i + "]", e.getMessage());
+            }
+        }
+        return kinds;
     }
 
     /**

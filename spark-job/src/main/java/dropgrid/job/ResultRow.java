@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dropgrid.engine.EngineInfo;
 import dropgrid.glue.GlueTask;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
@@ -36,9 +37,13 @@ public record ResultRow(
         String strategy,
         Integer drop,
         DropStage dropStage,
+        Boolean freezeDropped,
         Integer pretrainedDepth,
         List<Integer> keptLayers,
         List<Double> layerScores,
+        List<Double> driftCls,
+        List<Double> driftTokens,
+        List<Double> probeScores,
         String strategyOptions,
         Long seed,
         Double hpLearningRate,
@@ -52,6 +57,7 @@ public record ResultRow(
         Double hpDropout,
         Boolean hpDynamicPadding,
         Boolean hpLengthGrouping,
+        String precision,
         Integer limitMaxTrainExamples,
         Integer limitMaxEvalExamples,
         Integer limitMaxSteps,
@@ -68,6 +74,7 @@ public record ResultRow(
         Long paramsEncoder,
         Integer trainExamples,
         Integer trainSteps,
+        Integer seqLength,
         Integer evalExamples,
         Double finetuneSeconds,
         Double evalSeconds,
@@ -77,6 +84,9 @@ public record ResultRow(
         Long peakHeapBytes,
         Long peakRssBytes,
         String device,
+        String kernels,
+        String engine,
+        String gpuName,
         String host,
         Status status,
         String failureReason,
@@ -90,6 +100,9 @@ public record ResultRow(
     public ResultRow {
         keptLayers = keptLayers == null ? List.of() : List.copyOf(keptLayers);
         layerScores = layerScores == null ? List.of() : List.copyOf(layerScores);
+        driftCls = driftCls == null ? List.of() : List.copyOf(driftCls);
+        driftTokens = driftTokens == null ? List.of() : List.copyOf(driftTokens);
+        probeScores = probeScores == null ? List.of() : List.copyOf(probeScores);
         failureReason = failureReason == null ? "" : failureReason;
     }
 
@@ -115,22 +128,24 @@ public record ResultRow(
         Double headlineMetric = number(m.get(GlueTask.parse(cell.task()).headline()));
         return new ResultRow(
                 cell.runName(), cell.id(), specHash, cell.modelId(), cell.architecture().id(), cell.modelSource(),
-                cell.task(), cell.strategy(), cell.drop(), cell.stage(),
+                cell.task(), cell.strategy(), cell.drop(), cell.stage(), cell.freezesDropped(),
                 count(ok, layers.pretrainedDepth()), layers.keptLayers(), layers.layerScores(),
+                result.analyses().driftCls(), result.analyses().driftTokens(), result.analyses().probeScores(),
                 optionsJson(cell.strategyOptions()), cell.seed(),
                 hp.learningRate(), hp.batchSize(), hp.epochs(), hp.maxSeqLength(), hp.warmupRatio(), hp.linearDecay(),
                 hp.weightDecay(), hp.maxGradNorm(), hp.dropout(), hp.dynamicPadding(), hp.lengthGrouping(),
-                limits.maxTrainExamples(), limits.maxEvalExamples(), limits.maxSteps(),
+                hp.precision().id(), limits.maxTrainExamples(), limits.maxEvalExamples(), limits.maxSteps(),
                 number(m.get("accuracy")), number(m.get("accuracy_mismatched")), number(m.get("f1")),
                 number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
                 headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
                 count(ok, result.params().total()), count(ok, result.params().encoder()),
-                count(ok, training.trainExamples()), count(ok, training.trainSteps()),
+                count(ok, training.trainExamples()), count(ok, training.trainSteps()), count(ok, training.seqLength()),
                 count(ok, evaluation.evalExamples()),
                 number(training.finetuneSeconds()), number(evaluation.evalSeconds()), number(layers.selectSeconds()),
                 number(training.trainTokensPerSecond()), number(evaluation.evalExamplesPerSecond()),
                 count(ok, execution.peakHeapBytes()), count(ok, execution.peakRssBytes()),
-                execution.device(), execution.host(), result.status(), result.failureReason(),
+                execution.device(), execution.kernels(), runningEngine(), driverGpuName(result.cell()), execution.host(),
+                result.status(), result.failureReason(),
                 execution.startedAt(), execution.finishedAt(), version);
     }
 
@@ -140,6 +155,20 @@ public record ResultRow(
         changes.put("baseline_headline", baseline);
         changes.put("delta_headline", baseline == null || headline == null ? null : headline - baseline);
         return ResultColumns.with(this, changes);
+    }
+
+    /** The engine of this JVM, which ran the cell; null when it does not load (the failure reason says why). */
+    private static String runningEngine() {
+        try {
+            return EngineInfo.engineName();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The name the NVIDIA driver gives the cell's GPU; null for a CPU cell or when the driver cannot tell. */
+    private static String driverGpuName(Cell placed) {
+        return placed == null || !placed.useGpu() ? null : EngineInfo.gpuNameOf(placed.gpu() == null ? 0 : placed.gpu());
     }
 
     private static Double number(Double v) {

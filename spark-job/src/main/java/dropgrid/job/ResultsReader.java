@@ -25,7 +25,7 @@ public final class ResultsReader {
     static final List<String> REPORT_COLUMNS = List.of("cell_id", "model_id", "architecture", "task", "strategy",
             "drop", "drop_stage", "pretrained_depth", "layer_scores", "seed", "limit_max_train_examples",
             "limit_max_steps", "headline", "metric_accuracy", "metric_pearson", "params_total", "finetune_seconds",
-            "eval_seconds", "status", "failure_reason");
+            "eval_seconds", "status", "failure_reason", "drift_cls", "drift_tokens", "probe_scores");
 
     static {
         REPORT_COLUMNS.forEach(ResultColumns::named);
@@ -108,7 +108,7 @@ public final class ResultsReader {
                 required(r.limitMaxSteps(), at + "limit_max_steps"), number(r.headline()),
                 number(r.metricAccuracy()), number(r.metricPearson()), number(r.paramsTotal()),
                 number(r.finetuneSeconds()), number(r.evalSeconds()), r.status() == null ? null : r.status().id(),
-                r.failureReason());
+                r.failureReason(), nanForNull(r.driftCls()), nanForNull(r.driftTokens()), nanForNull(r.probeScores()));
     }
 
     private static <T extends Number> T required(T value, String column) {

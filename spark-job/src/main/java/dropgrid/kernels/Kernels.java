@@ -29,6 +29,11 @@ public final class Kernels {
         return TorchNative.available() && !DJL_ONLY.get();
     }
 
+    /** {@code native} or {@code djl}: what computes the calling thread's blocks, for result rows. */
+    public static String name() {
+        return nativeKernels() ? "native" : "djl";
+    }
+
     /**
      * Runs the calling thread's blocks on DJL's operators until closed, even where the native kernels
      * are loaded: the reference the native kernels are tested against.
@@ -146,6 +151,28 @@ public final class Kernels {
     public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
         requireNative("clipGlobalNorm");
         return TorchNative.clipGradNorm(handles(gradients), maxNorm);
+    }
+
+    /**
+     * {@code zero_grad(set_to_none=True)}: drops the parameters' gradients, so the next backward pass
+     * writes them afresh instead of adding into zeros. A parameter the next pass does not reach then has
+     * no gradient ({@code getGradient()} is null) and the optimiser skips it, as torch's does. Native
+     * kernels only.
+     */
+    public static void releaseGradients(List<NDArray> params) {
+        requireNative("releaseGradients");
+        TorchNative.releaseGradients(handles(params));
+    }
+
+    /**
+     * Hands the free pages of glibc's heaps back to the operating system ({@code malloc_trim}): after a
+     * fine-tuning frees its optimiser state and gradients, so that a cell running beside it in the same
+     * executor can have them. No-op without the native kernels.
+     */
+    public static void releaseFreeMemory() {
+        if (TorchNative.available()) {
+            TorchNative.releaseFreeMemory();
+        }
     }
 
     /** {@code GradScaler.unscale_}: gradients ÷ {@code scale} in place; {@code foundInf} 1 on NaN/inf, else 0. */

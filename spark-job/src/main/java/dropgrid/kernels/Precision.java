@@ -2,6 +2,7 @@ package dropgrid.kernels;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -37,6 +38,7 @@ public enum Precision {
     }
 
     /** The spec and results spelling: {@code fp32}, {@code bf16}, {@code fp16}. */
+    @JsonValue
     public String id() {
         return id;
     }
@@ -73,9 +75,10 @@ public enum Precision {
      * @throws IllegalStateException when this precision needs the native kernels and they did not load
      */
     public Scope use() {
-        if (reduced() && !TorchNative.available()) {
+        if (reduced() && !Kernels.nativeKernels()) {
             throw new IllegalStateException("precision " + id + " needs dropgrid's native kernels, which are not "
-                    + "loaded (" + TorchNative.status() + "); use precision fp32");
+                    + "in use (" + (TorchNative.available() ? "switched off on this thread" : TorchNative.status())
+                    + "); use precision fp32");
         }
         return new Scope(this);
     }

@@ -127,6 +127,10 @@ public final class TorchNative {
     static native void updateScale(long scale, long growthTracker, long foundInf, double growthFactor,
             double backoffFactor, int growthInterval);
 
+    static native void releaseGradients(long[] params);
+
+    static native boolean releaseFreeMemory();
+
     static native void allowTf32(boolean allow);
 
     static native boolean tf32Allowed();

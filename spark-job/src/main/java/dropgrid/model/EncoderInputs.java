@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dropgrid.kernels.Scalars;
 
 /**
  * The input convention of every {@link Encoder}, checked where it enters, and the attention mask built
@@ -54,6 +55,8 @@ final class EncoderInputs {
     static NDArray additiveMask(NDArray attentionMask, DataType dataType) {
         float lowest = dataType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
         long[] s = attentionMask.getShape().getShape();
-        return attentionMask.toType(dataType, false).neg().add(1).mul(lowest).reshape(s[0], 1, 1, s[1]);
+        NDArray mask = attentionMask.toType(dataType, false);
+        // libtorch scalars: DJL's add/mul(Number) copy a Java buffer to the device on every call.
+        return mask.sub(Scalars.like(mask, 1)).mul(Scalars.like(mask, -lowest)).reshape(s[0], 1, 1, s[1]);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -304,6 +305,44 @@ public final class Analysis {
             out.add(new LayerScores(key.get(0), key.get(1), lists.size(), means));
         });
         return out;
+    }
+
+    /** The per-layer analyses of every cell and task that measured them, averaged over seeds, in report order. */
+    public List<LayerAnalysis> layerAnalyses() {
+        Map<CellKey, Map<String, List<ReportRow>>> groups = new TreeMap<>(CellKey.ORDER);
+        for (ReportRow r : rows) {
+            if (r.ok() && !(r.driftCls().isEmpty() && r.probeScores().isEmpty())) {
+                groups.computeIfAbsent(CellKey.of(r), k -> new TreeMap<>()).computeIfAbsent(r.task(), t -> new ArrayList<>())
+                        .add(r);
+            }
+        }
+        List<LayerAnalysis> out = new ArrayList<>();
+        groups.forEach((key, byTask) -> byTask.forEach((task, measured) -> out.add(new LayerAnalysis(key.model(), task,
+                key.strategy(), key.stage(), key.drop(), measured.size(),
+                meanByState(measured, ReportRow::driftCls, key, task, "drift_cls"),
+                meanByState(measured, ReportRow::driftTokens, key, task, "drift_tokens"),
+                meanByState(measured, ReportRow::probeScores, key, task, "probe_scores")))));
+        return out;
+    }
+
+    /** The per-state mean over the rows that measured this list (all of one length); empty if none did. */
+    private static List<Double> meanByState(List<ReportRow> rows, Function<ReportRow, List<Double>> list,
+            CellKey key, String task, String column) {
+        List<List<Double>> measured = rows.stream().map(list).filter(l -> !l.isEmpty()).toList();
+        if (measured.isEmpty()) {
+            return List.of();
+        }
+        int length = measured.get(0).size();
+        if (measured.stream().anyMatch(l -> l.size() != length)) {
+            throw new IllegalArgumentException(column + " of " + key.label() + ", model " + key.model() + ", task " + task
+                    + " have different lengths " + measured.stream().map(List::size).distinct().toList());
+        }
+        List<Double> means = new ArrayList<>();
+        for (int i = 0; i < length; i++) {
+            final int state = i;
+            means.add(measured.stream().mapToDouble(l -> l.get(state)).average().orElseThrow());
+        }
+        return means;
     }
 
     /** Whether any of the model's rows ran with training caps, which makes its scores a smoke test. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -64,6 +65,23 @@ public final class Figures {
             for (String task : tasks(report, model)) {
                 figures.add(save(scoreChart(report, model, task), dir, "score-" + slug(model) + "-" + slug(task)));
             }
+            Map<String, List<LayerAnalysis>> analyses = new TreeMap<>();
+            report.layerAnalyses().stream().filter(a -> a.model().equals(model))
+                    .forEach(a -> analyses.computeIfAbsent(a.task(), t -> new ArrayList<>()).add(a));
+            List<Double> paperDrift = PaperNumbers.get().paperModel(report.architecture(model), report.depth(model))
+                    .map(pm -> PaperNumbers.get().similarity(pm)).orElse(List.of());
+            analyses.forEach((task, cells) -> {
+                if (cells.stream().anyMatch(a -> !a.driftCls().isEmpty())) {
+                    figures.add(save(layerChart(model + " on " + task + ": pre-trained vs fine-tuned cosine ([CLS]) per layer",
+                            "cosine similarity", cells, LayerAnalysis::driftCls, paperDrift), dir,
+                            "drift-" + slug(model) + "-" + slug(task)));
+                }
+                if (cells.stream().anyMatch(a -> !a.probeScores().isEmpty())) {
+                    figures.add(save(layerChart(model + " on " + task + ": dev score of a ridge probe per layer",
+                            task + " headline score", cells, LayerAnalysis::probeScores, List.of()), dir,
+                            "probe-" + slug(model) + "-" + slug(task)));
+                }
+            });
             List<LayerScores> similarity = report.layerScores().stream().filter(s -> s.model().equals(model)).toList();
             if (!similarity.isEmpty()) {
                 figures.add(save(similarityChart(model, similarity), dir, "similarity-" + slug(model)));
@@ -173,6 +191,41 @@ public final class Figures {
         });
         if (lines.isEmpty() && base != null) {
             chart.addSeries("baseline", List.of(0), List.of(base.mean()));
+        }
+        return chart;
+    }
+
+    /**
+     * One line per cell against hidden state (0 = embeddings); the paper's full-model curve beside them
+     * when given (its Figure 5 for drift).
+     */
+    static XYChart layerChart(String title, String yTitle, List<LayerAnalysis> cells,
+            Function<LayerAnalysis, List<Double>> values, List<Double> paper) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("hidden state (0 = embeddings, i = i-th kept layer)").yAxisTitle(yTitle).build();
+        style(chart.getStyler());
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setMarkerSize(7);
+        for (LayerAnalysis a : cells) {
+            List<Double> ys = values.apply(a);
+            if (ys.isEmpty()) {
+                continue;
+            }
+            List<Integer> xs = new ArrayList<>();
+            for (int i = 0; i < ys.size(); i++) {
+                xs.add(i);
+            }
+            String name = (a.strategy().equals(Baseline.STRATEGY) ? "full model" : a.strategy() + " K=" + a.drop())
+                    + (DropStage.FINETUNED.id().equals(a.stage()) ? " (after fine-tune)" : "") + " (" + a.seeds() + " seed"
+                    + (a.seeds() == 1 ? "" : "s") + ")";
+            chart.addSeries(name, xs, ys).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        }
+        if (!paper.isEmpty()) {
+            List<Integer> xs = new ArrayList<>();
+            for (int i = 0; i < paper.size(); i++) {
+                xs.add(i);
+            }
+            chart.addSeries("paper, full model (Figure 5)", xs, paper).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         }
         return chart;
     }

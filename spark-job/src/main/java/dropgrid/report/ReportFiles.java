@@ -92,10 +92,21 @@ public final class ReportFiles {
                 + report.models().size() + " model(s): " + String.join(", ", report.models()) + ".";
     }
 
+    /** Said first when any model trained with caps: its numbers test the pipeline, not the paper. */
+    static String smokeWarning(Analysis report) {
+        List<String> capped = report.models().stream().filter(report::limited).toList();
+        return capped.isEmpty() ? "" : "SMOKE RUN: " + String.join(", ", capped) + " trained with caps"
+                + " (limit_max_train_examples / limit_max_steps); its scores show orderings on reduced data and are not"
+                + " a reproduction of the paper's numbers.";
+    }
+
     static String markdown(Analysis report, List<Table> tables, List<Figure> figures) {
         StringBuilder s = new StringBuilder("# dropgrid report: dropping layers of pre-trained transformers\n\n");
         s.append("Reproduction of Sajjad et al., *On the Effect of Dropping Layers of Pre-trained Transformer Models* ")
                 .append("(arXiv 2004.03844). ").append(summary(report)).append("\n\n");
+        if (!smokeWarning(report).isEmpty()) {
+            s.append("**").append(smokeWarning(report)).append("**\n\n");
+        }
         tables.forEach(t -> s.append(t.toMarkdown()));
         if (!figures.isEmpty()) {
             s.append("## Figures\n\n");
@@ -113,6 +124,9 @@ public final class ReportFiles {
                 .append("<h1>dropgrid report: dropping layers of pre-trained transformers</h1>\n<p>Reproduction of Sajjad ")
                 .append("et al., <em>On the Effect of Dropping Layers of Pre-trained Transformer Models</em> (arXiv ")
                 .append("2004.03844). ").append(Table.escape(summary(report))).append("</p>\n");
+        if (!smokeWarning(report).isEmpty()) {
+            s.append("<p><strong>").append(Table.escape(smokeWarning(report))).append("</strong></p>\n");
+        }
         tables.forEach(t -> s.append(t.toHtml()));
         if (!figures.isEmpty()) {
             s.append("<h2>Figures</h2>\n");

@@ -29,6 +29,10 @@ import java.util.List;
  * @param evalSeconds wall time of dev-set inference
  * @param status {@code ok} or {@code failed}
  * @param failureReason why a failed cell failed
+ * @param driftCls per hidden state, pre-trained vs fine-tuned summary-token cosine (paper Figure 5); empty if
+ *     not measured
+ * @param driftTokens the same over all real tokens
+ * @param probeScores per hidden state, a ridge probe's dev headline (paper Figure 4); empty if not measured
  */
 public record ReportRow(
         String cellId,
@@ -50,7 +54,10 @@ public record ReportRow(
         double finetuneSeconds,
         double evalSeconds,
         String status,
-        String failureReason) {
+        String failureReason,
+        List<Double> driftCls,
+        List<Double> driftTokens,
+        List<Double> probeScores) {
 
     public ReportRow {
         if (modelId == null || task == null || strategy == null || dropStage == null || status == null) {
@@ -63,7 +70,20 @@ public record ReportRow(
             throw new IllegalArgumentException("results row " + cellId + ": " + e.getMessage(), e);
         }
         layerScores = layerScores == null ? List.of() : List.copyOf(layerScores);
+        driftCls = driftCls == null ? List.of() : List.copyOf(driftCls);
+        driftTokens = driftTokens == null ? List.of() : List.copyOf(driftTokens);
+        probeScores = probeScores == null ? List.of() : List.copyOf(probeScores);
         failureReason = failureReason == null ? "" : failureReason;
+    }
+
+    /** A row without the per-layer analyses. */
+    public ReportRow(String cellId, String modelId, String architecture, String task, String strategy, int drop,
+            String dropStage, int pretrainedDepth, List<Double> layerScores, long seed, int limitMaxTrainExamples,
+            int limitMaxSteps, double headline, double accuracy, double pearson, double paramsTotal,
+            double finetuneSeconds, double evalSeconds, String status, String failureReason) {
+        this(cellId, modelId, architecture, task, strategy, drop, dropStage, pretrainedDepth, layerScores, seed,
+                limitMaxTrainExamples, limitMaxSteps, headline, accuracy, pearson, paramsTotal, finetuneSeconds,
+                evalSeconds, status, failureReason, List.of(), List.of(), List.of());
     }
 
     public boolean ok() {

@@ -48,6 +48,7 @@ public final class ReportTables {
         tables.add(strategyTables(DropStage.FINETUNED.id(), "drop-after-finetune",
                 "Dropping layers after fine-tuning vs. before (paper §6.4)"));
         tables.add(layerScoresTable());
+        tables.add(layerAnalysesTable());
         tables.add(paperCheckTable());
         tables.add(failedTable());
         return tables;
@@ -265,6 +266,49 @@ public final class ReportTables {
                         + "those cells; in the paper a high similarity between a layer's input and output marks a "
                         + "layer that contributes little."),
                 header, body);
+    }
+
+    private Table layerAnalysesTable() {
+        List<LayerAnalysis> all = analysis.layerAnalyses();
+        int width = all.stream().mapToInt(a -> Math.max(a.driftCls().size(), a.probeScores().size())).max().orElse(0);
+        List<String> header = new ArrayList<>(List.of("model", "task", "strategy", "drop stage", "K", "seeds", "measure"));
+        for (int i = 0; i < width; i++) {
+            header.add(i == 0 ? "embeddings" : "state " + i);
+        }
+        List<List<Object>> body = new ArrayList<>();
+        for (LayerAnalysis a : all) {
+            for (var measure : List.of(Map.entry("drift [CLS]", a.driftCls()), Map.entry("drift tokens", a.driftTokens()),
+                    Map.entry("probe", a.probeScores()))) {
+                if (measure.getValue().isEmpty()) {
+                    continue;
+                }
+                List<Object> row = new ArrayList<>(List.of(a.model(), a.task(),
+                        a.strategy().equals(Baseline.STRATEGY) ? "none (baseline)" : a.strategy(), a.stage(), a.drop(),
+                        a.seeds(), measure.getKey()));
+                row.addAll(measure.getValue());
+                while (row.size() < header.size()) {
+                    row.add(null);
+                }
+                body.add(row);
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("Per hidden state (embeddings, then the output of each kept layer in order), averaged over seeds. "
+                + "drift = cosine between the pre-trained and the fine-tuned model's vectors on the first dev split, at "
+                + "the summary token ([CLS]; XLNet's last) and over all real tokens (paper Figure 5). probe = dev headline "
+                + "of a ridge probe (scikit-learn's RidgeClassifier / Ridge, alpha 1, closed form) fitted on the frozen "
+                + "fine-tuned model's summary-token vectors of at most 2000 training examples (paper Figure 4).");
+        for (String model : analysis.models()) {
+            PaperNumbers.get().paperModel(analysis.architecture(model), analysis.depth(model))
+                    .filter(pm -> !PaperNumbers.get().similarity(pm).isEmpty())
+                    .ifPresent(pm -> notes.add("The paper's Figure 5 for " + pm + " (read by eye, ±0.02), embeddings first: "
+                            + PaperNumbers.get().similarity(pm) + "."));
+        }
+        if (body.isEmpty()) {
+            notes.add("No cell measured them (the spec's analyses: [drift, probe] turns them on).");
+        }
+        return new Table("layer-analyses", "Per-layer analyses: how far fine-tuning moved each layer, and what each knows",
+                notes, header, body);
     }
 
     private Table paperCheckTable() {

@@ -103,7 +103,8 @@ public final class AdamW implements AutoCloseable {
     /**
      * One update with learning rate {@code lr}.
      *
-     * @param gradients one per parameter, in {@link #parameters()} order
+     * @param gradients one per parameter, in {@link #parameters()} order; with the native kernels null
+     *     for a parameter the backward pass did not reach, which is then left alone
      */
     public void update(List<NDArray> gradients, double lr) {
         if (gradients.size() != parameters.size()) {
@@ -157,7 +158,8 @@ public final class AdamW implements AutoCloseable {
             List<NDArray> ms = new ArrayList<>();
             List<NDArray> vs = new ArrayList<>();
             for (int i = 0; i < parameters.size(); i++) {
-                if (parameters.get(i).decays() == decayed) {
+                // A parameter without a gradient is skipped, as torch's AdamW skips it.
+                if (parameters.get(i).decays() == decayed && gradients.get(i) != null) {
                     ps.add(parameters.get(i).array());
                     gs.add(gradients.get(i));
                     ms.add(firstMoments.get(i));

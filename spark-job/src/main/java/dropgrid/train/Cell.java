@@ -6,8 +6,11 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +31,9 @@ import java.util.TreeMap;
  * @param seed seed for head initialisation, dropout, shuffling and example subsets
  * @param hyperparameters fine-tuning settings
  * @param limits laptop/test caps
+ * @param freezeDropped a two-stage cell's first fine-tuning freezes the layers that will be dropped, as the
+ *     paper did (they are then chosen on the pre-trained model); meaningless for {@code pretrained} cells
+ * @param analyses the paper's analyses to measure on the final model ({@link LayerAnalyses})
  * @param threads CPU threads this cell may use (0 = library default)
  * @param useGpu whether to run on the GPU the executor hands to the task
  * @param gpu the GPU index Spark assigned to the task ({@code spark.task.resource.gpu.amount}); null on CPU
@@ -47,6 +53,8 @@ public record Cell(
         long seed,
         Hyperparameters hyperparameters,
         Limits limits,
+        boolean freezeDropped,
+        Set<LayerAnalyses.Kind> analyses,
         int threads,
         boolean useGpu,
         Integer gpu)
@@ -54,20 +62,35 @@ public record Cell(
 
     public Cell {
         strategyOptions = Map.copyOf(new TreeMap<>(strategyOptions));
+        analyses = analyses.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(analyses));
     }
 
     /** A cell before placement: no GPU index yet (the Spark task sets it on the executor). */
     public Cell(String runName, String modelId, Architecture architecture, String modelSource, String task,
             String glueDir, String strategy, int drop, DropStage stage, Map<String, String> strategyOptions, long seed,
+            Hyperparameters hyperparameters, Limits limits, boolean freezeDropped, Set<LayerAnalyses.Kind> analyses,
+            int threads, boolean useGpu) {
+        this(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage, strategyOptions, seed,
+                hyperparameters, limits, freezeDropped, analyses, threads, useGpu, null);
+    }
+
+    /** A cell before placement with the defaults: two-stage cells freeze the layers to drop; no analyses. */
+    public Cell(String runName, String modelId, Architecture architecture, String modelSource, String task,
+            String glueDir, String strategy, int drop, DropStage stage, Map<String, String> strategyOptions, long seed,
             Hyperparameters hyperparameters, Limits limits, int threads, boolean useGpu) {
         this(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage, strategyOptions, seed,
-                hyperparameters, limits, threads, useGpu, null);
+                hyperparameters, limits, stage == DropStage.FINETUNED, Set.of(), threads, useGpu, null);
     }
 
     /** The same cell placed on a device; placement never changes {@link #id()}. */
     public Cell placed(int threads, boolean useGpu, Integer gpu) {
         return new Cell(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage,
-                strategyOptions, seed, hyperparameters, limits, threads, useGpu, gpu);
+                strategyOptions, seed, hyperparameters, limits, freezeDropped, analyses, threads, useGpu, gpu);
+    }
+
+    /** Whether the first of two fine-tunings freezes the layers to be dropped. */
+    public boolean freezesDropped() {
+        return stage == DropStage.FINETUNED && freezeDropped;
     }
 
     /**
@@ -76,7 +99,7 @@ public record Cell(
      */
     public Cell withInputs(String modelSource, String glueDir) {
         return new Cell(runName, modelId, architecture, modelSource, task, glueDir, strategy, drop, stage,
-                strategyOptions, seed, hyperparameters, limits, threads, useGpu, gpu);
+                strategyOptions, seed, hyperparameters, limits, freezeDropped, analyses, threads, useGpu, gpu);
     }
 
     /**
@@ -89,7 +112,11 @@ public record Cell(
         return sha256(canonical()).substring(0, 16);
     }
 
-    /** The canonical configuration string that {@link #id()} hashes; stable across JVMs and releases. */
+    /**
+     * The canonical configuration string that {@link #id()} hashes; stable across JVMs and releases.
+     * Freezing and analyses appear only when they apply, so cells without them keep the ids they had
+     * before these settings existed.
+     */
     public String canonical() {
         StringBuilder s = new StringBuilder();
         s.append("model=").append(modelId)
@@ -103,6 +130,12 @@ public record Cell(
                 .append("|seed=").append(seed)
                 .append("|hp=").append(hyperparameters.canonical())
                 .append("|limits=").append(limits);
+        if (freezesDropped()) {
+            s.append("|freeze_dropped=true");
+        }
+        if (!analyses.isEmpty()) {
+            s.append("|analyses=").append(analyses.stream().map(LayerAnalyses.Kind::id).toList());
+        }
         return s.toString();
     }
 

@@ -1,6 +1,7 @@
 package dropgrid.train;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dropgrid.kernels.Kernels;
 import dropgrid.model.ParameterCount;
 import dropgrid.vocabulary.Status;
 import java.io.Serializable;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param training the fine-tuning (both stages of a two-stage cell)
  * @param evaluation the dev-set scores and what scoring took
  * @param execution where and when the cell ran, and its peak memory
+ * @param analyses the paper's per-layer analyses of the final model, empty lists when not asked for
  */
 public record CellResult(
         Cell cell,
@@ -32,7 +34,8 @@ public record CellResult(
         @JsonUnwrapped(prefix = "params_") ParameterCount params,
         @JsonUnwrapped Training training,
         @JsonUnwrapped Evaluation evaluation,
-        @JsonUnwrapped Execution execution)
+        @JsonUnwrapped Execution execution,
+        @JsonUnwrapped LayerAnalyses analyses)
         implements Serializable {
 
     /**
@@ -53,14 +56,16 @@ public record CellResult(
     /**
      * @param trainExamples examples fine-tuned on (after limits)
      * @param trainSteps optimiser steps taken
+     * @param seqLength tokens every example (train and dev) was cut to: the hyper-parameters' {@code
+     *     max_seq_length}, or fewer when the model's positions cover fewer ({@code ModelConfig#sequenceLength})
      * @param finetuneSeconds wall time of fine-tuning
      * @param trainTokensPerSecond non-padding tokens processed per second while fine-tuning
      */
-    public record Training(int trainExamples, int trainSteps, double finetuneSeconds, double trainTokensPerSecond)
-            implements Serializable {
+    public record Training(int trainExamples, int trainSteps, int seqLength, double finetuneSeconds,
+            double trainTokensPerSecond) implements Serializable {
 
         /** The stages of one cell together: one run, or two for a two-stage cell. */
-        static Training of(int examples, List<TrainingRun> runs) {
+        static Training of(int examples, int seqLength, List<TrainingRun> runs) {
             int steps = 0;
             long tokens = 0;
             double seconds = 0;
@@ -69,7 +74,7 @@ public record CellResult(
                 tokens += run.realTokens();
                 seconds += run.seconds();
             }
-            return new Training(examples, steps, seconds, tokens / seconds);
+            return new Training(examples, steps, seqLength, seconds, tokens / seconds);
         }
     }
 
@@ -95,9 +100,17 @@ public record CellResult(
      * @param finishedAt wall clock at the end
      * @param peakHeapBytes peak Java heap used during the cell
      * @param peakRssBytes peak resident set size of the process (native memory included)
+     * @param kernels what computed the model: {@code native} (dropgrid's kernels) or {@code djl} (DJL's
+     *     operators, fp32 only, where the native kernels are absent; the log says why)
      */
     public record Execution(String device, String host, Instant startedAt, Instant finishedAt, long peakHeapBytes,
-            long peakRssBytes) implements Serializable {}
+            long peakRssBytes, String kernels) implements Serializable {}
+
+    /** A result without the per-layer analyses. */
+    public CellResult(Cell cell, Status status, String failureReason, Layers layers, ParameterCount params,
+            Training training, Evaluation evaluation, Execution execution) {
+        this(cell, status, failureReason, layers, params, training, evaluation, execution, LayerAnalyses.none());
+    }
 
     public CellResult {
         failureReason = failureReason == null ? "" : failureReason;
@@ -111,8 +124,8 @@ public record CellResult(
     public static CellResult failed(Cell cell, Throwable error, String device, String host, Instant startedAt) {
         String reason = error.getClass().getName() + ": " + error.getMessage();
         return new CellResult(cell, Status.FAILED, reason, new Layers(0, List.of(), List.of(), Double.NaN),
-                new ParameterCount(0, 0), new Training(0, 0, Double.NaN, Double.NaN),
+                new ParameterCount(0, 0), new Training(0, 0, 0, Double.NaN, Double.NaN),
                 new Evaluation(Map.of(), Double.NaN, 0, Double.NaN, Double.NaN),
-                new Execution(device, host, startedAt, Instant.now(), 0, 0));
+                new Execution(device, host, startedAt, Instant.now(), 0, 0, Kernels.name()));
     }
 }

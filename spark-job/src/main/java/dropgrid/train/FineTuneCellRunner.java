@@ -3,6 +3,7 @@ package dropgrid.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dropgrid.kernels.Kernels;
 import dropgrid.kernels.Precision;
 import dropgrid.model.PretrainedModels;
 import dropgrid.vocabulary.DropStage;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one grid cell end to end: read the task, choose the kept layers, build the (smaller) model from
  * the pre-trained checkpoint, fine-tune, score the dev set(s), and fill every field of the result row.
- * A two-stage cell ({@link DropStage#FINETUNED}) fine-tunes the full model first, chooses the
- * layers on the fine-tuned model, builds the smaller model from the fine-tuned weights (head included)
- * and fine-tunes again.
+ * A two-stage cell ({@link DropStage#FINETUNED}) fine-tunes the full model first, builds the smaller
+ * model from the fine-tuned weights (head included) and fine-tunes again; as the paper did, the first
+ * fine-tuning freezes the layers that will be dropped unless the cell says otherwise. The paper's
+ * per-layer analyses run on the final model when the cell asks for them.
  */
 public final class FineTuneCellRunner implements CellRunner {
 
@@ -67,10 +69,12 @@ public final class FineTuneCellRunner implements CellRunner {
                         : fineTuneDropFineTune(in, manager, status);
                 CellResult.Evaluation dev = DevSet.evaluate(stages.model().classifier(), in, manager);
                 log.accept(tag(cell) + "dev " + dev.metrics() + " on " + dev.evalExamples() + " examples");
+                LayerAnalyses analyses = LayerAnalyses.measure(cell.analyses(), stages.model(), in, manager,
+                        line -> log.accept(tag(cell) + line));
                 return new CellResult(cell, Status.OK, "", stages.layers(), stages.model().params(),
-                        CellResult.Training.of(in.train().size(), stages.runs()), dev,
+                        CellResult.Training.of(in.train().size(), in.seqLength(), stages.runs()), dev,
                         new CellResult.Execution(device.toString(), host, started, Instant.now(),
-                                MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes()));
+                                MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes(), Kernels.name()), analyses);
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             return CellResult.failed(cell, e, device.toString(), host, started);
@@ -95,24 +99,35 @@ public final class FineTuneCellRunner implements CellRunner {
     }
 
     /**
-     * Paper §6.4: fine-tune the full model, choose the layers on the fine-tuned model, build the smaller
-     * model from the fine-tuned weights (head included) and fine-tune it again with the same settings.
+     * Paper §6.4: fine-tune the full model, build the smaller model from the fine-tuned weights (head
+     * included) and fine-tune it again with the same settings. Freezing (the paper's way) needs the
+     * layers before stage 1, so they are chosen on the pre-trained model and frozen while the others
+     * train; without freezing they are chosen on the fine-tuned model.
      */
     private Stages fineTuneDropFineTune(CellInputs in, NDManager manager, Consumer<TrainingProgress> status) {
         int depth = in.checkpoint().depth();
+        List<Integer> all = IntStream.range(0, depth).boxed().toList();
         TrainingRun first;
-        LayerChoice choice;
+        LayerChoice choice = in.cell().freezesDropped() ? LayerChoice.on(in.checkpoint(), in, manager) : null;
         PretrainedModels.Loaded model;
         // The full model is freed as soon as the smaller one holds its weights, before stage 2 trains.
         try (NDManager firstStage = manager.newSubManager()) {
-            PretrainedModels.Loaded full = build(in, in.checkpoint(), IntStream.range(0, depth).boxed().toList(),
-                    firstStage);
-            log.accept(tag(in.cell()) + "stage 1: fine-tuning all " + depth + " layers on " + in.train().size()
-                    + " examples");
+            PretrainedModels.Loaded full = build(in, in.checkpoint(), all, firstStage);
+            String frozen = "";
+            if (choice != null) {
+                List<Integer> kept = choice.selection().kept();
+                List<Integer> dropped = all.stream().filter(l -> !kept.contains(l)).toList();
+                FrozenLayers.freeze(full.classifier(), dropped);
+                frozen = " (layers " + dropped + " frozen)";
+            }
+            log.accept(tag(in.cell()) + "stage 1: fine-tuning " + depth + " layers" + frozen + " on "
+                    + in.train().size() + " examples");
             first = fineTune(in, full, firstStage, "stage 1", status);
             PretrainedModels.Checkpoint fineTuned = in.checkpoint().withWeights(FineTunedWeights.of(
                     full.classifier(), "the model fine-tuned in stage 1 of cell " + in.cell().id()));
-            choice = LayerChoice.on(fineTuned, in, firstStage);
+            if (choice == null) {
+                choice = LayerChoice.on(fineTuned, in, firstStage);
+            }
             model = build(in, fineTuned, choice.selection().kept(), manager);
         }
         log.accept(tag(in.cell()) + "stage 2: kept layers " + model.keptLayers() + "; fine-tuning again");

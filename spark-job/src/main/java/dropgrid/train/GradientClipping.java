@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dropgrid.kernels.Kernels;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Global-norm clipping as {@code torch.nn.utils.clip_grad_norm_}: the L2 norm over all gradients
@@ -22,6 +23,7 @@ public final class GradientClipping {
     /**
      * Scales {@code gradients} in place so their global L2 norm is at most {@code maxNorm}.
      *
+     * @param gradients with the native kernels, null entries (parameters without a gradient) are skipped
      * @param maxNorm the cap; 0 only measures
      * @return the global norm before clipping (NaN or infinite when a gradient is)
      */
@@ -30,7 +32,7 @@ public final class GradientClipping {
             return 0.0;
         }
         if (Kernels.nativeKernels()) {
-            return Kernels.clipGlobalNorm(gradients, maxNorm);
+            return Kernels.clipGlobalNorm(gradients.stream().filter(Objects::nonNull).toList(), maxNorm);
         }
         double total;
         // One device-to-host copy per step: per-tensor norms are stacked on the device first.

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dropgrid.kernels.Kernels;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Dynamic loss scaling for fp16, as {@code torch.amp.GradScaler} does it: the loss is multiplied by a
@@ -43,7 +44,7 @@ final class LossScaler implements AutoCloseable {
      * must then be skipped).
      */
     boolean unscale(List<NDArray> gradients) {
-        Kernels.unscaleGradients(gradients, foundInf, scale);
+        Kernels.unscaleGradients(gradients.stream().filter(Objects::nonNull).toList(), foundInf, scale);
         return foundInf.getFloat() != 0;
     }
 

@@ -15,9 +15,10 @@ import java.util.Locale;
  * @param learningRate the last step's learning rate
  * @param tokensPerSecond non-padding tokens per second since the run began
  * @param seconds wall time since the run began
+ * @param rssBytes the process's resident set size now (native memory included)
  */
 public record TrainingProgress(String stage, int step, int total, int epoch, int epochs, double loss,
-        double learningRate, double tokensPerSecond, double seconds) {
+        double learningRate, double tokensPerSecond, double seconds, long rssBytes) {
 
     /** Seconds left at the pace so far; NaN before the first step. */
     public double etaSeconds() {
@@ -29,13 +30,14 @@ public record TrainingProgress(String stage, int step, int total, int epoch, int
     }
 
     public TrainingProgress inStage(String name) {
-        return new TrainingProgress(name, step, total, epoch, epochs, loss, learningRate, tokensPerSecond, seconds);
+        return new TrainingProgress(name, step, total, epoch, epochs, loss, learningRate, tokensPerSecond, seconds,
+                rssBytes);
     }
 
-    /** The log line: {@code step 40/100 epoch 1/3 loss 0.6931 lr 2.00e-05 812 tokens/s 31s}. */
+    /** The log line: {@code step 40/100 epoch 1/3 loss 0.6931 lr 2.00e-05 812 tokens/s 31s rss 2113 MB}. */
     public String line() {
-        return String.format(Locale.ROOT, "%sstep %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs",
+        return String.format(Locale.ROOT, "%sstep %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs rss %.0f MB",
                 stage.isEmpty() ? "" : stage + " ", step, total, epoch, epochs, loss, learningRate, tokensPerSecond,
-                seconds);
+                seconds, rssBytes / 1e6);
     }
 }

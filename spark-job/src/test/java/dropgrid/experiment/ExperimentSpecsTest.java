@@ -62,12 +62,37 @@ class ExperimentSpecsTest {
     }
 
     @Test
-    void laptopGridIsSixCellsOnCappedData() throws IOException {
+    void laptopGridIsNineCellsOfThreeSeedsOnCappedStsB() throws IOException {
         Grid grid = load("laptop.yaml");
-        assertEquals(6, grid.cells().size());
+        assertEquals(9, grid.cells().size());
         assertEquals(1, grid.threadsPerTask());
-        grid.cells().forEach(c -> assertEquals(400, c.limits().maxTrainExamples()));
+        assertEquals(List.of(1L, 2L, 3L), grid.cells().stream().map(c -> c.seed()).distinct().sorted().toList());
+        grid.cells().forEach(c -> assertEquals("STS-B", c.task()));
+        grid.cells().forEach(c -> assertEquals(640, c.limits().maxTrainExamples()));
         grid.cells().forEach(c -> assertEquals(1, c.hyperparameters().epochs()));
+        grid.cells().forEach(c -> assertEquals("bf16", c.hyperparameters().precision().id()));
+    }
+
+    @Test
+    void paperLiteIsTheFiveStaticStrategiesAtHalfDepthOnFourTasksWithThePapersSettings() throws IOException {
+        Grid grid = load("paper-lite.yaml");
+        // 4 tasks x (baseline + 5 strategies at K = 6), one seed.
+        assertEquals(24, grid.cells().size());
+        assertEquals(List.of("MRPC", "RTE", "SST-2", "STS-B"), grid.cells().stream().map(Cell::task).distinct().sorted()
+                .toList());
+        assertEquals(List.of(0, 6), grid.cells().stream().map(Cell::drop).distinct().sorted().toList());
+        Hyperparameters paper = Hyperparameters.paper();
+        for (Cell c : grid.cells()) {
+            assertEquals(600, c.limits().maxTrainExamples());
+            assertEquals(0, c.limits().maxEvalExamples());
+            assertEquals(paper.learningRate(), c.hyperparameters().learningRate());
+            assertEquals(paper.batchSize(), c.hyperparameters().batchSize());
+            assertEquals(3, c.hyperparameters().epochs());
+            assertEquals(128, c.hyperparameters().maxSeqLength());
+            assertEquals("bf16", c.hyperparameters().precision().id());
+            assertEquals(java.util.Set.of(dropgrid.train.LayerAnalyses.Kind.DRIFT, dropgrid.train.LayerAnalyses.Kind.PROBE),
+                    c.analyses());
+        }
     }
 
     @Test

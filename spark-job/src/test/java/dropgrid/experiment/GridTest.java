@@ -1,6 +1,8 @@
 package dropgrid.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dropgrid.train.Cell;
 import dropgrid.vocabulary.DropStage;
@@ -66,6 +68,43 @@ class GridTest {
         assertEquals(8, twoStage.size());
         twoStage.forEach(c -> assertEquals("top", c.strategy()));
         twoStage.forEach(c -> assertEquals(2, c.drop()));
+    }
+
+    @Test
+    void twoStageCellsFreezeTheLayersToDropByDefaultAndNoCellAnalyses() {
+        grid.cells().forEach(c -> assertEquals(c.stage() == DropStage.FINETUNED, c.freezesDropped(), c.canonical()));
+        grid.cells().forEach(c -> assertEquals(java.util.Set.of(), c.analyses()));
+        // Cells without freezing and analyses keep the canonical form (and id) they had before both existed.
+        grid.cells().stream().filter(c -> c.stage() == DropStage.PRETRAINED)
+                .forEach(c -> assertTrue(!c.canonical().contains("freeze") && !c.canonical().contains("analyses")));
+    }
+
+    @Test
+    void specAnalysesAndUnfrozenTwoStageReachEveryCell() throws IOException {
+        Path spec = dir.resolve("analyses.yaml");
+        Files.writeString(spec, """
+                name: g
+                output: out
+                glue_dir: ${GLUE_DIR}
+                models: [{id: tiny, source: models/tiny-bert}]
+                strategies: [top]
+                drop: [2]
+                tasks: [RTE]
+                two_stage: {strategies: [top], drop: [2], freeze_dropped: false}
+                analyses: [probe, drift]
+                """);
+        Grid g = SpecReader.load(spec.toString(), new Configuration(), SpecReaderTest.env(dir), SpecReader.Overrides.NONE);
+        assertEquals(3, g.cells().size());
+        g.cells().forEach(c -> assertEquals(java.util.Set.of(dropgrid.train.LayerAnalyses.Kind.DRIFT,
+                dropgrid.train.LayerAnalyses.Kind.PROBE), c.analyses()));
+        g.cells().forEach(c -> assertTrue(!c.freezesDropped()));
+        g.cells().forEach(c -> assertTrue(c.canonical().endsWith("|analyses=[drift, probe]"), c.canonical()));
+
+        Files.writeString(spec, Files.readString(spec).replace("[probe, drift]", "[probe, saliency]"));
+        SpecException e = assertThrows(SpecException.class, () -> SpecReader.load(spec.toString(), new Configuration(),
+                SpecReaderTest.env(dir), SpecReader.Overrides.NONE));
+        assertTrue(e.getMessage().contains("analyses[1]") && e.getMessage().contains("'saliency'")
+                && e.getMessage().contains("drift, probe"), e.getMessage());
     }
 
     @Test

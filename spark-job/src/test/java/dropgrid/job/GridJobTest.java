@@ -114,6 +114,7 @@ class GridJobTest {
         assertEquals("cpu()", top.getAs("device"));
         assertEquals(7L, (long) top.<Long>getAs("seed"));
         assertEquals(1, (int) top.<Integer>getAs("hp_epochs"));
+        assertEquals("fp32", top.getAs("precision"));
         assertEquals(16, (int) top.<Integer>getAs("limit_max_train_examples"));
     }
 
@@ -126,7 +127,7 @@ class GridJobTest {
             written.put(f.name(), f.dataType().simpleString());
         }
         assertEquals(SchemaDoc.columns(), written);
-        assertEquals(57, written.size());
+        assertEquals(66, written.size());
     }
 
     @Test

@@ -49,9 +49,12 @@ class ResultsReaderTest {
         field("architecture", DataTypes.StringType), field("model_source", DataTypes.StringType),
         field("task", DataTypes.StringType), field("strategy", DataTypes.StringType),
         field("drop", DataTypes.IntegerType), field("drop_stage", DataTypes.StringType),
-        field("pretrained_depth", DataTypes.IntegerType),
+        field("freeze_dropped", DataTypes.BooleanType), field("pretrained_depth", DataTypes.IntegerType),
         field("kept_layers", DataTypes.createArrayType(DataTypes.IntegerType)),
         field("layer_scores", DataTypes.createArrayType(DataTypes.DoubleType)),
+        field("drift_cls", DataTypes.createArrayType(DataTypes.DoubleType)),
+        field("drift_tokens", DataTypes.createArrayType(DataTypes.DoubleType)),
+        field("probe_scores", DataTypes.createArrayType(DataTypes.DoubleType)),
         field("strategy_options", DataTypes.StringType), field("seed", DataTypes.LongType),
         field("hp_learning_rate", DataTypes.DoubleType), field("hp_batch_size", DataTypes.IntegerType),
         field("hp_epochs", DataTypes.IntegerType), field("hp_max_seq_length", DataTypes.IntegerType),
@@ -66,7 +69,8 @@ class ResultsReaderTest {
         field("headline", DataTypes.DoubleType), field("baseline_headline", DataTypes.DoubleType),
         field("delta_headline", DataTypes.DoubleType), field("params_total", DataTypes.LongType),
         field("params_encoder", DataTypes.LongType), field("train_examples", DataTypes.IntegerType),
-        field("train_steps", DataTypes.IntegerType), field("eval_examples", DataTypes.IntegerType),
+        field("train_steps", DataTypes.IntegerType), field("seq_length", DataTypes.IntegerType),
+        field("eval_examples", DataTypes.IntegerType),
         field("finetune_seconds", DataTypes.DoubleType), field("eval_seconds", DataTypes.DoubleType),
         field("select_seconds", DataTypes.DoubleType), field("train_tokens_per_second", DataTypes.DoubleType),
         field("eval_examples_per_second", DataTypes.DoubleType), field("peak_heap_bytes", DataTypes.LongType),
@@ -102,10 +106,11 @@ class ResultsReaderTest {
             kept.add(i);
         }
         return RowFactory.create("fixture", r.cellId(), "0123456789abcdef", r.modelId(), r.architecture(), "/models/" + r.modelId(),
-                r.task(), r.strategy(), r.drop(), r.dropStage(), r.pretrainedDepth(), kept, r.layerScores(), "{}", r.seed(),
+                r.task(), r.strategy(), r.drop(), r.dropStage(), "finetuned".equals(r.dropStage()), r.pretrainedDepth(), kept,
+                r.layerScores(), r.driftCls(), r.driftTokens(), r.probeScores(), "{}", r.seed(),
                 2e-5, 32, 3, 128, 0.1, true, 0.01, 1.0, 0.1, true, false, r.limitMaxTrainExamples(), 0, r.limitMaxSteps(),
                 nullable(r.accuracy()), null, null, null, nullable(r.pearson()), null, headline, null, null,
-                Double.isNaN(r.paramsTotal()) ? null : (long) r.paramsTotal(), null, 100, 10, 50,
+                Double.isNaN(r.paramsTotal()) ? null : (long) r.paramsTotal(), null, 100, 10, 128, 50,
                 nullable(r.finetuneSeconds()), nullable(r.evalSeconds()), 0.0, null, null, 1L << 30, 2L << 30, "cpu()",
                 "localhost", r.status(), r.failureReason(), at, at, "0.1.0");
     }
@@ -153,6 +158,8 @@ class ResultsReaderTest {
                 "layers-needed", "cost", "drop-after-finetune", "contribution-scores", "paper-check", "failed-cells")) {
             assertTrue(Files.size(out.resolve(csv + ".csv")) > 50, csv);
         }
+        // The fixture measured no per-layer analyses: the table is its header.
+        assertTrue(Files.readString(out.resolve("layer-analyses.csv")).startsWith("model,task,strategy,drop stage,K,seeds,measure"));
         assertTrue(Files.readString(out.resolve("report.md")).contains("| bert | top | pretrained | 6 | 6 | 74.25 | -3.25 | ✓ |"));
         String html = Files.readString(out.resolve("report.html"));
         Matcher images = Pattern.compile("<img src=\"(figures/[^\"]+\\.png)\"").matcher(html);
@@ -172,7 +179,7 @@ class ResultsReaderTest {
         try (Stream<Path> files = Files.list(out.resolve("figures"))) {
             assertEquals(16, files.count());
         }
-        assertEquals(summary.get("files").size(), 16 + 2 + 11);
+        assertEquals(summary.get("files").size(), 16 + 2 + 12);
     }
 
     @Test

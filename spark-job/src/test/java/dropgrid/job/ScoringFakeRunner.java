@@ -48,9 +48,9 @@ public class ScoringFakeRunner implements CellRunner {
         String device = cell.useGpu() ? "gpu(" + (cell.gpu() == null ? 0 : cell.gpu()) + ")" : "cpu()";
         return new CellResult(cell, Status.OK, "", new CellResult.Layers(depth, kept, List.of(), 0.0),
                 new ParameterCount(1000L * kept.size() + 7, 1000L * kept.size()),
-                new CellResult.Training(train, train / 4, 1.5, 123.0),
+                new CellResult.Training(train, train / 4, cell.hyperparameters().maxSeqLength(), 1.5, 123.0),
                 new CellResult.Evaluation(metrics, Double.NaN, 8, 0.25, 32.0),
-                new CellResult.Execution(device, host(), start, Instant.now(), 1L << 20, 1L << 26));
+                new CellResult.Execution(device, host(), start, Instant.now(), 1L << 20, 1L << 26, "djl"));
     }
 
     private static List<Integer> range(int from, int to) {

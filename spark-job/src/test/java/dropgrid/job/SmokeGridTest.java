@@ -96,6 +96,8 @@ class SmokeGridTest {
             // 32 train examples in batches of 8 is 4 steps, which is also max_steps.
             assertEquals(32, (int) r.<Integer>getAs("train_examples"), label);
             assertEquals(4, (int) r.<Integer>getAs("train_steps"), label);
+            // max_seq_length 64 fits every smoke model's 130 positions (RoBERTa's 132 rows less pad id + 1).
+            assertEquals(64, (int) r.<Integer>getAs("seq_length"), label);
             assertEquals(32, (int) r.<Integer>getAs("eval_examples"), label);
 
             double headline = r.getAs("headline");

@@ -280,6 +280,51 @@ class ReportTest {
     }
 
     @Test
+    void aCappedRunIsCalledASmokeRunFirst() {
+        assertEquals("", ReportFiles.smokeWarning(report));
+        ReportRow r = ReportFixture.ok("bert", "RTE", "none", 0, 1, 70);
+        ReportRow capped = new ReportRow(r.cellId(), r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(),
+                r.dropStage(), r.pretrainedDepth(), r.layerScores(), r.seed(), 640, 0, r.headline(), r.accuracy(),
+                r.pearson(), r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), r.status(), r.failureReason());
+        Analysis smoke = new Analysis(List.of(capped));
+        assertTrue(ReportFiles.smokeWarning(smoke).startsWith("SMOKE RUN: bert trained with caps"));
+        assertTrue(ReportFiles.markdown(smoke, tables(smoke), List.of()).contains("**SMOKE RUN: bert"));
+    }
+
+    private static ReportRow analysed(ReportRow r, List<Double> cls, List<Double> probe) {
+        return new ReportRow(r.cellId(), r.modelId(), r.architecture(), r.task(), r.strategy(), r.drop(), r.dropStage(),
+                r.pretrainedDepth(), r.layerScores(), r.seed(), r.limitMaxTrainExamples(), r.limitMaxSteps(), r.headline(),
+                r.accuracy(), r.pearson(), r.paramsTotal(), r.finetuneSeconds(), r.evalSeconds(), r.status(),
+                r.failureReason(), cls, cls, probe);
+    }
+
+    @Test
+    void layerAnalysesAreAveragedOverSeedsPerHiddenState() {
+        List<ReportRow> rows = new ArrayList<>(ReportFixture.rows());
+        rows.replaceAll(r -> r.strategy().equals("none") && r.task().equals("RTE")
+                ? analysed(r, r.seed() == 1 ? List.of(1.0, 0.9, 0.5) : List.of(1.0, 0.7, 0.3),
+                        r.seed() == 1 ? List.of(50.0, 60.0, 70.0) : List.of(52.0, 58.0, 74.0))
+                : r);
+        Analysis a = new Analysis(rows);
+        List<LayerAnalysis> all = a.layerAnalyses();
+        assertEquals(1, all.size());
+        LayerAnalysis rte = all.get(0);
+        assertEquals("RTE", rte.task());
+        assertEquals(2, rte.seeds());
+        // (0.9 + 0.7)/2 = 0.8, (0.5 + 0.3)/2 = 0.4; probe (60 + 58)/2 = 59, (70 + 74)/2 = 72
+        assertEquals(List.of(1.0, 0.8, 0.4), rte.driftCls().stream().map(v -> Math.round(v * 1e9) / 1e9).toList());
+        assertEquals(59.0, rte.probeScores().get(1), EPS);
+        assertEquals(72.0, rte.probeScores().get(2), EPS);
+        Table t = table(a, "layer-analyses");
+        assertEquals(3, t.rows().size(), "drift [CLS], drift tokens, probe");
+        assertEquals(List.of("bert", "RTE", "none (baseline)", "pretrained", 0, 2, "probe", 51.0, 59.0, 72.0),
+                t.rows().get(2));
+        // bert (12 layers) is the paper's bert-base: its Figure 5 curve is named beside ours.
+        assertTrue(t.notes().stream().anyMatch(n -> n.startsWith("The paper's Figure 5 for bert-base")), t.notes().toString());
+        assertTrue(table(report, "layer-analyses").rows().isEmpty());
+    }
+
+    @Test
     void unknownDropStageIsRejectedWithTheAllowedValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ReportRow("c1", "bert", "bert",
                 "RTE", "top", 6, "midway", 12, List.of(), 1, 0, 0, 60, 0.6, Double.NaN, 1, 1, 1, "ok", ""));

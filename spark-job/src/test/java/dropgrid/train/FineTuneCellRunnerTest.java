@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dropgrid.drop.RandomDrop;
+import dropgrid.kernels.Kernels;
+import dropgrid.kernels.Precision;
 import dropgrid.model.Architecture;
 import dropgrid.vocabulary.DropStage;
 import dropgrid.vocabulary.Status;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Whole cells through the runner on real GLUE files with a tiny random BERT and small limits. */
@@ -24,6 +28,13 @@ class FineTuneCellRunnerTest {
             Hyperparameters hp) {
         return new Cell("test", "tiny-bert", Architecture.BERT, TinyBert.dir("bert-bare").toString(), task,
                 TinyBert.glueDir().toString(), strategy, drop, stage, options, 17, hp, LIMITS, 1, false);
+    }
+
+    private static Cell cell(String task, String strategy, int drop, DropStage stage, Map<String, String> options,
+            boolean freezeDropped, Set<LayerAnalyses.Kind> analyses) {
+        return new Cell("test", "tiny-bert", Architecture.BERT, TinyBert.dir("bert-bare").toString(), task,
+                TinyBert.glueDir().toString(), strategy, drop, stage, options, 17, HP, LIMITS, freezeDropped, analyses, 1,
+                false);
     }
 
     @Test
@@ -44,6 +55,7 @@ class FineTuneCellRunnerTest {
         assertEquals(45_362, r.params().total());
         assertEquals(48, r.training().trainExamples());
         assertEquals(4, r.training().trainSteps());
+        assertEquals(32, r.training().seqLength());
         assertEquals(40, r.evaluation().evalExamples());
         double finetuneSeconds = r.training().finetuneSeconds();
         double evalSeconds = r.evaluation().evalSeconds();
@@ -53,6 +65,7 @@ class FineTuneCellRunnerTest {
         CellResult.Execution execution = r.execution();
         assertTrue(execution.peakHeapBytes() > 0 && execution.peakRssBytes() > execution.peakHeapBytes() / 100);
         assertEquals("cpu()", r.execution().device());
+        assertEquals("native", r.execution().kernels());
         assertFalse(r.execution().host().isBlank());
         assertFalse(r.execution().finishedAt().isBefore(r.execution().startedAt()));
     }
@@ -63,6 +76,7 @@ class FineTuneCellRunnerTest {
         Hyperparameters longer = new Hyperparameters(1e-3, 8, 1, 64, 0.1, true, 0.01, 1.0, 0.1, true, false);
         CellResult r = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), longer));
         assertEquals(Status.OK, r.status(), r.failureReason());
+        assertEquals(32, r.training().seqLength(), "the length the cell used");
     }
 
     /** STS-B's Pearson r is continuous, so any difference in the predictions would show in it. */
@@ -116,12 +130,52 @@ class FineTuneCellRunnerTest {
         CellResult pretrained = new FineTuneCellRunner().run(
                 cell("RTE", "contribution", 1, DropStage.PRETRAINED, options, HP));
         CellResult fineTuned = new FineTuneCellRunner().run(
-                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, HP));
+                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, false, Set.of()));
         assertEquals(Status.OK, fineTuned.status(), fineTuned.failureReason());
         assertEquals(3, fineTuned.layers().layerScores().size());
         assertTrue(!pretrained.layers().layerScores().equals(fineTuned.layers().layerScores()),
                 "scores measured after fine-tuning should differ from the pre-trained ones: "
                         + fineTuned.layers().layerScores());
+        // Freezing the layers to drop (the default) needs them before stage 1: chosen on the pre-trained model.
+        CellResult frozen = new FineTuneCellRunner().run(
+                cell("RTE", "contribution", 1, DropStage.FINETUNED, options, HP));
+        assertEquals(Status.OK, frozen.status(), frozen.failureReason());
+        assertEquals(pretrained.layers().layerScores(), frozen.layers().layerScores());
+    }
+
+    @Test
+    void twoStageCellFreezesTheLayersToDropUnlessToldNot() {
+        List<String> log = new ArrayList<>();
+        Cell frozenCell = cell("STS-B", "top", 2, DropStage.FINETUNED, Map.of(), HP);
+        assertTrue(frozenCell.freezesDropped(), "freezing is the default of a two-stage cell");
+        CellResult frozen = new FineTuneCellRunner(log::add).run(frozenCell);
+        assertEquals(Status.OK, frozen.status(), frozen.failureReason());
+        assertTrue(log.stream().anyMatch(l -> l.contains("stage 1: fine-tuning 3 layers (layers [1, 2] frozen)")),
+                log.toString());
+        CellResult trained = new FineTuneCellRunner().run(
+                cell("STS-B", "top", 2, DropStage.FINETUNED, Map.of(), false, Set.of()));
+        assertEquals(Status.OK, trained.status(), trained.failureReason());
+        assertNotEquals(frozen.evaluation().headline(), trained.evaluation().headline(),
+                "training the dropped layers in stage 1 changes what the kept ones learn");
+        assertNotEquals(frozenCell.id(), cell("STS-B", "top", 2, DropStage.FINETUNED, Map.of(), false, Set.of()).id());
+    }
+
+    @Test
+    void analysesMeasureEveryHiddenStateOfTheFinalModel() {
+        List<String> log = new ArrayList<>();
+        CellResult r = new FineTuneCellRunner(log::add).run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), false,
+                Set.of(LayerAnalyses.Kind.DRIFT, LayerAnalyses.Kind.PROBE)));
+        assertEquals(Status.OK, r.status(), r.failureReason());
+        LayerAnalyses a = r.analyses();
+        // Embeddings + the two kept layers.
+        assertEquals(3, a.driftCls().size());
+        assertEquals(3, a.driftTokens().size());
+        assertEquals(3, a.probeScores().size());
+        a.driftCls().forEach(c -> assertTrue(c > 0.5 && c <= 1.0 + 1e-6, "a few steps move the states little: " + a));
+        a.probeScores().forEach(p -> assertTrue(p >= 0 && p <= 100, "an accuracy: " + a));
+        assertTrue(log.stream().anyMatch(l -> l.contains("probe dev score by hidden state")), log.toString());
+        CellResult plain = new FineTuneCellRunner().run(cell("RTE", "top", 1, DropStage.PRETRAINED, Map.of(), HP));
+        assertEquals(LayerAnalyses.none(), plain.analyses());
     }
 
     @Test
@@ -167,6 +221,21 @@ class FineTuneCellRunnerTest {
         assertTrue(r.failureReason().startsWith(TrainingDivergedException.class.getName())
                 && r.failureReason().contains("diverged"), r.failureReason());
         assertTrue(Double.isNaN(r.evaluation().headline()));
+    }
+
+    /** Where the native kernels are absent, fp32 runs on DJL's operators and says so; bf16 fails, saying why. */
+    @Test
+    void withoutNativeKernelsFp32RunsOnDjlAndBf16FailsWithTheReason() throws Exception {
+        try (AutoCloseable djl = Kernels.djlOnly()) {
+            CellResult fp32 = new FineTuneCellRunner().run(cell("RTE", "none", 0, DropStage.PRETRAINED, Map.of(), HP));
+            assertEquals(Status.OK, fp32.status(), fp32.failureReason());
+            assertEquals("djl", fp32.execution().kernels());
+            CellResult bf16 = new FineTuneCellRunner().run(cell("RTE", "none", 0, DropStage.PRETRAINED, Map.of(),
+                    HP.withPrecision(Precision.BF16)));
+            assertEquals(Status.FAILED, bf16.status());
+            assertTrue(bf16.failureReason().contains("precision bf16 needs dropgrid's native kernels"),
+                    bf16.failureReason());
+        }
     }
 
     @Test
