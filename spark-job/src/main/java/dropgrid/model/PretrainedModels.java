@@ -139,12 +139,12 @@ public final class PretrainedModels {
             }
         }
         int held = layers.isEmpty() ? 0 : layers.last() + 1;
-        if (held != checkpoint.depth()) {
+        // ALBERT's layers share the tensors of their group: its checkpoints hold no per-layer tensors.
+        if (!layers.isEmpty() && held != checkpoint.depth()) {
             checkpoint.close();
             throw new IllegalArgumentException(configFile + " says " + checkpoint.depth() + " layers but "
-                    + checkpoint.weights().source() + " holds " + (layers.isEmpty() ? "none"
-                    : held + " (layers " + layers.first() + " to " + layers.last() + ")")
-                    + "; the config and the weights must agree");
+                    + checkpoint.weights().source() + " holds " + held + " (layers " + layers.first() + " to "
+                    + layers.last() + "); the config and the weights must agree");
         }
         return checkpoint;
     }
