@@ -2,6 +2,10 @@ package dropgrid.cli;
 
 import dropgrid.drop.Baseline;
 import dropgrid.drop.Explicit;
+import dropgrid.drop.Strategies;
+import dropgrid.glue.GlueData;
+import dropgrid.glue.GlueTask;
+import dropgrid.glue.Split;
 import dropgrid.kernels.Precision;
 import dropgrid.model.Architecture;
 import dropgrid.model.PretrainedModels;
@@ -13,6 +17,7 @@ import dropgrid.train.Limits;
 import dropgrid.vocabulary.DropStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +146,16 @@ final class CellOptions {
             options.put(Explicit.LAYERS,
                     keepLayers.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
+        Strategies.options(strategyName, options);
+        if (k < 0 || k > depth) {
+            throw new IllegalArgumentException("--drop " + k + " is not allowed for " + model + " with " + depth
+                    + " layers; must be between 0 and " + depth);
+        }
+        GlueTask glueTask = GlueTask.parse(task);
+        List<Split> splits = new ArrayList<>(List.of(Split.TRAIN));
+        splits.addAll(glueTask.devSplits());
+        // Every file is read once before anything trains: a bad row is bad input, found in seconds.
+        splits.forEach(split -> GlueData.load(glueDir, glueTask, split));
         Hyperparameters base = Hyperparameters.preset(preset);
         Hyperparameters hp = new Hyperparameters(
                 learningRate != null ? learningRate : base.learningRate(),

@@ -20,6 +20,15 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         return e instanceof IllegalArgumentException ? 2 : 1;
     }
 
+    /** A command line picocli cannot parse: the reason and where the options are listed, on one line; exit 2. */
+    static int usage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        String name = cli.getCommandSpec().qualifiedName();
+        cli.getErr().println(name + ": " + e.getMessage() + " (`" + name + " --help` lists the options)");
+        cli.getErr().flush();
+        return 2;
+    }
+
     private static String message(Throwable e) {
         StringBuilder s = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {

@@ -1,15 +1,9 @@
 package dropgrid.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dropgrid.train.CellResult;
 import dropgrid.train.FineTuneCellRunner;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,16 +20,6 @@ import picocli.CommandLine.Spec;
                 + " object (the cell's result row).")
 public final class FinetuneCommand implements Callable<Integer> {
 
-    /** {@link JsonOutput}'s mapper, writing timestamps as ISO-8601 strings. */
-    private static final ObjectMapper JSON = JsonOutput.MAPPER.copy()
-            .registerModule(new SimpleModule().addSerializer(Instant.class, new JsonSerializer<>() {
-                @Override
-                public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
-                        throws IOException {
-                    gen.writeString(value.toString());
-                }
-            }));
-
     @Spec CommandSpec spec;
 
     @Mixin CellOptions options;
@@ -46,13 +30,17 @@ public final class FinetuneCommand implements Callable<Integer> {
         CellResult result = runner.run(options.cell(spec.commandLine().getErr()));
         spec.commandLine().getOut().println(json(result));
         spec.commandLine().getOut().flush();
+        if (!result.ok()) {
+            spec.commandLine().getErr().println("dropgrid finetune: the cell failed: " + result.failureReason());
+            spec.commandLine().getErr().flush();
+        }
         return result.ok() ? 0 : 1;
     }
 
     /** A result row as JSON: the record's fields in snake case, plus the cell's id. */
     static String json(CellResult result) throws IOException {
-        ObjectNode node = JSON.valueToTree(result);
+        ObjectNode node = JsonOutput.MAPPER.valueToTree(result);
         node.put("cell_id", result.cell().id());
-        return JSON.writeValueAsString(node);
+        return JsonOutput.MAPPER.writeValueAsString(node);
     }
 }

@@ -1,7 +1,8 @@
 package dropgrid.experiment;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +84,9 @@ public final class SpecReader {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                // A key written twice would silently lose its first value.
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /**
@@ -136,22 +139,24 @@ public final class SpecReader {
         JsonNode tree;
         try {
             tree = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new SpecException(location, List.of(SpecBinding.syntaxError(e, mapper == JSON)));
         } catch (IOException e) {
-            throw new SpecException(location, List.of("not valid " + (mapper == JSON ? "JSON" : "YAML") + ": "
-                    + e.getMessage().lines().findFirst().orElse("")));
+            throw new SpecException(location, List.of("cannot read: " + e.getMessage()));
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new SpecException(location, List.of("the spec is empty"));
         }
-        removeUnknownKeys(tree, ExperimentSpec.class, "", errors);
-        try {
-            return mapper.treeToValue(tree, ExperimentSpec.class);
-        } catch (JsonMappingException e) {
-            errors.add(path(e) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
-            throw new SpecException(location, errors);
-        } catch (IOException e) {
-            throw new SpecException(location, List.of(e.getMessage().lines().findFirst().orElse("")));
+        if (!tree.isObject()) {
+            throw new SpecException(location, List.of("the spec must be a mapping of keys (name, output, models, ...);"
+                    + " it is " + (tree.isArray() ? "a list" : "'" + tree.asText() + "'")));
         }
+        removeUnknownKeys(tree, ExperimentSpec.class, "", errors);
+        ExperimentSpec spec = SpecBinding.bind(mapper, tree, text, errors);
+        if (spec == null) {
+            throw new SpecException(location, errors);
+        }
+        return spec;
     }
 
     /**
@@ -215,17 +220,5 @@ public final class SpecReader {
         } catch (NoSuchAlgorithmException | IOException e) {
             throw new IllegalStateException("cannot hash the spec", e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder s = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                s.append(s.isEmpty() ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                s.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return s.isEmpty() ? "(top level)" : s.toString();
     }
 }

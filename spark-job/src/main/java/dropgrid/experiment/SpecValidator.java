@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -216,12 +217,17 @@ final class SpecValidator {
     private List<GlueTask> tasks(List<String> names, String glueDir) {
         List<GlueTask> tasks = new ArrayList<>();
         if (names == null || names.isEmpty()) {
-            error("tasks", "missing; required: a list of GLUE tasks (" + allowedTasks() + ")");
+            error("tasks", (names == null ? "missing" : "empty") + "; required: a list of GLUE tasks ("
+                    + allowedTasks() + ")");
             return tasks;
         }
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
             GlueTask task;
+            if (n == null) {
+                error("tasks[" + i + "]", "empty; allowed: " + allowedTasks());
+                continue;
+            }
             try {
                 task = GlueTask.parse(n);
             } catch (IllegalArgumentException e) {
@@ -254,6 +260,10 @@ final class SpecValidator {
         if (seeds == null || seeds.isEmpty()) {
             return List.of(42L);
         }
+        if (seeds.contains(null)) {
+            error("seeds[" + seeds.indexOf(null) + "]", "empty; a seed is a whole number");
+            return List.of(42L);
+        }
         if (new HashSet<>(seeds).size() != seeds.size()) {
             error("seeds", seeds + " lists a seed twice");
         }
@@ -264,16 +274,25 @@ final class SpecValidator {
             boolean allowDropAll) {
         List<Grid.Model> models = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
-            error("models", "missing; required: a list of {id, architecture, source, layers}");
+            error("models", (specs == null ? "missing" : "empty") + "; required: a list of {id, architecture,"
+                    + " source, layers}");
             return models;
         }
         if (drop == null || drop.isEmpty()) {
-            error("drop", "missing; required: a list of K (layers to drop) or fractions of the depth in (0, 1)");
+            error("drop", (drop == null ? "missing" : "empty") + "; required: a list of K (layers to drop) or"
+                    + " fractions of the depth in (0, 1)");
         }
+        Map<Integer, Double> dropValues = dropValues("drop", drop);
+        Map<Integer, Double> twoStageValues = twoStage == null ? Map.of()
+                : dropValues("two_stage.drop", twoStage.drop());
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < specs.size(); i++) {
             String at = "models[" + i + "]";
             ModelSpec m = specs.get(i);
+            if (m == null) {
+                error(at, "empty; expected a mapping {id, source, architecture, layers}");
+                continue;
+            }
             if (m.id() == null) {
                 error(at + ".id", "missing; required: the model's name in result rows");
             } else if (!ids.add(m.id())) {
@@ -355,9 +374,9 @@ final class SpecValidator {
             if (depth == null || arch == null || source == null || m.id() == null) {
                 continue;
             }
-            List<Integer> ks = drops("drop", drop, depth, at, allowDropAll);
+            List<Integer> ks = drops("drop", dropValues, depth, at, allowDropAll);
             List<Integer> twoStageKs = twoStage == null ? List.of()
-                    : twoStage.drop() == null ? ks : drops("two_stage.drop", twoStage.drop(), depth, at, allowDropAll);
+                    : twoStage.drop() == null ? ks : drops("two_stage.drop", twoStageValues, depth, at, allowDropAll);
             models.add(new Grid.Model(m.id(), arch, source, depth, ks, twoStageKs));
         }
         return models;
@@ -445,19 +464,45 @@ final class SpecValidator {
     }
 
     /** K values for one model: whole numbers as they are, fractions of the depth rounded to the nearest layer. */
-    private List<Integer> drops(String path, List<Double> values, int depth, String model, boolean allowDropAll) {
-        List<Integer> ks = new ArrayList<>();
+    /**
+     * The entries of a drop list that are valid for any model, by index; what is wrong with an entry
+     * whatever the model (not positive, not whole, listed twice) is reported here, once.
+     */
+    private Map<Integer, Double> dropValues(String path, List<Double> values) {
+        Map<Integer, Double> valid = new LinkedHashMap<>();
         if (values == null) {
-            return ks;
+            return valid;
         }
+        Map<Double, Integer> seen = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
             Double v = values.get(i);
             String at = path + "[" + i + "]";
             if (v == null || !Double.isFinite(v) || v <= 0) {
                 error(at, v + " is not allowed; K must be >= 1 or a fraction in (0, 1)"
                         + " (K = 0, the baseline, is always run)");
-                continue;
+            } else if (v >= 1 && v != Math.rint(v)) {
+                error(at, v + " is not allowed; K must be a whole number or a fraction in (0, 1)");
+            } else if (seen.containsKey(v)) {
+                error(at, format(v) + " is listed twice (also at " + path + "[" + seen.get(v) + "])");
+            } else {
+                seen.put(v, i);
+                valid.put(i, v);
             }
+        }
+        return valid;
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** K values for one model: whole numbers as they are, fractions of the depth rounded to the nearest layer. */
+    private List<Integer> drops(String path, Map<Integer, Double> values, int depth, String model,
+            boolean allowDropAll) {
+        List<Integer> ks = new ArrayList<>();
+        for (Map.Entry<Integer, Double> entry : values.entrySet()) {
+            double v = entry.getValue();
+            String at = path + "[" + entry.getKey() + "]";
             int k;
             if (v < 1) {
                 k = (int) Math.round(v * depth);
@@ -465,11 +510,8 @@ final class SpecValidator {
                     error(at, v + " of " + model + "'s " + depth + " layers rounds to 0; use a larger fraction");
                     continue;
                 }
-            } else if (v != Math.rint(v)) {
-                error(at, v + " is not allowed; K must be a whole number or a fraction in (0, 1)");
-                continue;
             } else {
-                k = v.intValue();
+                k = (int) v;
             }
             if (k > depth || (k == depth && !allowDropAll)) {
                 error(at, "K = " + k + " is not allowed for " + model + " with " + depth + " layers; must be < " + depth
@@ -487,7 +529,7 @@ final class SpecValidator {
         List<StrategySpec> out = new ArrayList<>();
         if (specs == null || specs.isEmpty()) {
             if ("strategies".equals(path)) {
-                error(path, "missing; required: a list of strategy names ("
+                error(path, (specs == null ? "missing" : "empty") + "; required: a list of strategy names ("
                         + String.join(", ", StrategyCatalog.names()) + ")");
             }
             return out;
@@ -495,6 +537,10 @@ final class SpecValidator {
         for (int i = 0; i < specs.size(); i++) {
             StrategySpec s = specs.get(i);
             String at = path + "[" + i + "]";
+            if (s == null) {
+                error(at, "empty; allowed: " + String.join(", ", StrategyCatalog.names()));
+                continue;
+            }
             if (s.name() == null) {
                 error(at + ".name", "missing; allowed: " + String.join(", ", StrategyCatalog.names()));
                 continue;

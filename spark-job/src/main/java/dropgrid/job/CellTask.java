@@ -6,6 +6,7 @@ import dropgrid.engine.GpuMemory;
 import dropgrid.engine.NativeLoader;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
+import dropgrid.train.TrainingProgress;
 import dropgrid.vocabulary.Status;
 import java.io.Serializable;
 import java.net.InetAddress;
@@ -36,10 +37,13 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
      * What the driver learns about a finished cell.
      *
      * @param cellId the cell's id
+     * @param label model, task, strategy and K, for the console
      * @param status how it ended
+     * @param failureReason why it failed, else empty
      * @param seconds wall time of the task
      */
-    record Outcome(String cellId, Status status, double seconds) implements Serializable {}
+    record Outcome(String cellId, String label, Status status, String failureReason, double seconds)
+            implements Serializable {}
 
     private final String runnerClass;
     private final String output;
@@ -70,11 +74,13 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
             EngineInfo.current().requireGpu(gpu);
         }
         String device = placed.useGpu() ? "gpu(" + gpu + ")" : "cpu()";
+        LiveStatus status = new LiveStatus(new StatusBoard(output, hadoopConf.value().get()),
+                StatusBoard.CellStatus.starting(cell, host(), started));
         CellResult result;
         try {
             Cell local = InputStaging.stage(placed, hadoopConf.value().get());
             try {
-                result = RunnerLoader.get(runnerClass).run(local);
+                result = RunnerLoader.get(runnerClass).run(local, status::training);
             } finally {
                 if (placed.useGpu()) {
                     GpuMemory.release();
@@ -96,8 +102,44 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
         }
         ResultRow row = ResultRow.of(cell, result, specHash, version);
         new ResultFiles(output, hadoopConf.value().get()).commit(row);
+        status.finished(row);
         (row.ok() ? ok : failed).add(1);
-        return new Outcome(cell.id(), row.status(), (System.nanoTime() - t0) / 1e9);
+        return new Outcome(cell.id(), status.label(), row.status(), row.failureReason(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A running cell's status on the board: the first and last write at once, the others at most every interval. */
+    private static final class LiveStatus {
+
+        private final StatusBoard board;
+        private final long intervalNanos;
+        private StatusBoard.CellStatus current;
+        private long written;
+
+        LiveStatus(StatusBoard board, StatusBoard.CellStatus first) {
+            this.board = board;
+            this.intervalNanos = board.interval().toNanos();
+            this.current = first;
+            board.write(first);
+            this.written = System.nanoTime();
+        }
+
+        void training(TrainingProgress progress) {
+            current = current.training(progress);
+            long now = System.nanoTime();
+            if (now - written >= intervalNanos) {
+                board.write(current);
+                written = now;
+            }
+        }
+
+        void finished(ResultRow row) {
+            board.write(current.finished(row));
+        }
+
+        String label() {
+            return current.label();
+        }
     }
 
     private static Cell place(Cell cell) {

@@ -5,11 +5,15 @@ import dropgrid.experiment.SpecReader;
 import dropgrid.storage.Location;
 import dropgrid.train.Cell;
 import dropgrid.vocabulary.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -53,7 +57,10 @@ public final class GridJob {
     public record Summary(String runName, String output, int cells, int skipped, int ran, long ok, long failed,
             int rows, String results, double seconds) {}
 
-    /** Starts Spark, runs the spec's grid, stops Spark. A local spec is validated before Spark starts. */
+    /**
+     * Starts Spark, runs the spec's grid, stops Spark. A local spec is validated, and its inputs and
+     * output checked ({@link Preflight}), before Spark starts.
+     */
     public static Summary launch(String specLocation, SpecReader.Overrides overrides, Options options,
             Map<String, String> env) {
         Grid grid = Location.of(specLocation).isRemote() ? null
@@ -61,11 +68,16 @@ public final class GridJob {
         // spark-submit's --conf arrives as system properties: a missing runner fails before Spark starts.
         RunnerLoader.check(options.runnerClass() != null ? options.runnerClass()
                 : System.getProperty(RunnerLoader.RUNNER_CONF, RunnerLoader.DEFAULT_RUNNER));
+        if (grid != null) {
+            Logs.under(grid.output(), HadoopConf.fromSystemProperties());
+            Preflight.check(grid, HadoopConf.fromSystemProperties(), Preflight.Mode.RUN);
+        }
         SparkSession spark = session(grid == null ? "dropgrid run" : "dropgrid run " + grid.name(), options.master(),
                 grid == null ? 0 : grid.threadsPerTask(), grid == null ? 0 : grid.gpusPerTask());
         try {
             if (grid == null) {
                 grid = SpecReader.load(specLocation, spark.sparkContext().hadoopConfiguration(), env, overrides);
+                Logs.under(grid.output(), spark.sparkContext().hadoopConfiguration());
             }
             return run(spark, grid, options);
         } finally {
@@ -73,17 +85,43 @@ public final class GridJob {
         }
     }
 
-    /** Starts Spark, rebuilds an output's results dataset from its committed cell files, stops Spark. */
+    /**
+     * Starts Spark, rebuilds an output's results dataset from its committed cell files, stops Spark. An
+     * output without {@code cells/} is an error, not an empty dataset written over {@code results/}.
+     */
     public static int collect(String output, String master) {
+        Configuration hadoop = HadoopConf.fromSystemProperties();
+        requireCells(output, hadoop);
+        Logs.under(output, hadoop);
+        new ResultsDirectory(output, hadoop).checkReplaceable();
         SparkSession spark = session("dropgrid collect", master, 0, 0);
-        try {
+        try (OutputLock lock = OutputLock.acquire(output, spark.sparkContext().hadoopConfiguration(), "collect")) {
             return ResultTable.rebuild(spark, output).size();
         } finally {
             spark.stop();
         }
     }
 
-    /** Runs the pending cells of a grid on an existing session (tests share one) and rebuilds the results. */
+    private static void requireCells(String output, Configuration hadoop) {
+        try {
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(output);
+            FileSystem fs = dir.getFileSystem(hadoop);
+            if (!fs.exists(dir)) {
+                throw new IllegalArgumentException("output " + output + " does not exist");
+            }
+            if (!fs.exists(new org.apache.hadoop.fs.Path(dir, "cells"))) {
+                throw new IllegalArgumentException("output " + output + " has no cells/ directory, so there is"
+                        + " nothing to collect; give the directory a run wrote (it holds cells/ and results/)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the output " + output, e);
+        }
+    }
+
+    /**
+     * Runs the pending cells of a grid on an existing session (tests share one) and rebuilds the
+     * results. Checks the grid's inputs and output first and holds the output's lock throughout.
+     */
     public static Summary run(SparkSession spark, Grid grid, Options options) {
         long t0 = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -91,21 +129,40 @@ public final class GridJob {
                 : jsc.getConf().get(RunnerLoader.RUNNER_CONF, RunnerLoader.DEFAULT_RUNNER);
         RunnerLoader.check(runner);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        Map<String, ResultRow> committed = new ResultFiles(grid.output(), hadoop).latest();
+        Preflight.check(grid, hadoop, Preflight.Mode.RUN);
+        try (OutputLock lock = OutputLock.acquire(grid.output(), hadoop, "run " + grid.name())) {
+            return runLocked(spark, jsc, grid, options, runner, hadoop, t0);
+        }
+    }
+
+    private static Summary runLocked(SparkSession spark, JavaSparkContext jsc, Grid grid, Options options,
+            String runner, Configuration hadoop, long t0) {
+        Map<String, ResultRow> committed =
+                ResultFiles.newestPerCell(new ResultFiles(grid.output(), hadoop).read(true).rows());
         List<Cell> pending = new ArrayList<>();
+        int failedBefore = 0;
         for (Cell c : grid.cells()) {
             ResultRow done = committed.get(c.id());
             if (options.force() || done == null || (options.rerunFailed() && !done.ok())) {
                 pending.add(c);
+            } else if (!done.ok()) {
+                failedBefore++;
             }
         }
         // Longest first, so the last wave is made of short cells and no executor idles behind one long one.
         pending.sort(Comparator.comparingDouble(grid::costUnits).reversed());
         int skipped = grid.cells().size() - pending.size();
-        System.err.printf("dropgrid run '%s': %d cells, %d with committed results skipped, %d to run with %s%n",
-                grid.name(), grid.cells().size(), skipped, pending.size(), runner);
+        String name = "dropgrid run '" + grid.name() + "'";
+        System.err.printf("%s: %d cells, %d with committed results skipped, %d to run with %s%n", name,
+                grid.cells().size(), skipped, pending.size(), runner);
+        if (failedBefore > 0) {
+            System.err.printf("%s: %d of the skipped cells failed when they last ran; --rerun-failed runs them"
+                    + " again%n", name, failedBefore);
+        }
         long ok = 0;
         long failed = 0;
+        StatusBoard board = new StatusBoard(grid.output(), hadoop);
+        board.clear();
         try {
             if (!pending.isEmpty()) {
                 EngineProbe.requireGpus(jsc, grid, pending.get(0));
@@ -116,13 +173,16 @@ public final class GridJob {
                         + grid.cells().size() + " cells, longest first");
                 CellTask task = new CellTask(runner, grid.output(), grid.specHash(), version(), conf, okCount,
                         failedCount);
-                try (GridProgress progress = new GridProgress(pending.size(), okCount, failedCount,
-                        jsc.isLocal() && System.console() != null)) {
+                StatusBoard.RunStatus start = new StatusBoard.RunStatus(grid.name(), grid.cells().size(), skipped,
+                        pending.size(), 0, 0, Instant.now(), Instant.now(), null);
+                try (GridProgress progress = new GridProgress(board, start, okCount, failedCount,
+                        System.getenv("DROPGRID_TTY") != null)) {
                     for (CellTask.Outcome o : jsc.parallelize(pending, pending.size()).map(task).collect()) {
                         if (o.status() == Status.OK) {
                             ok++;
                         } else {
                             failed++;
+                            progress.announceFailure(o.cellId(), o.label(), o.failureReason());
                         }
                     }
                 }
@@ -139,10 +199,15 @@ public final class GridJob {
         }
         jsc.setJobDescription("dropgrid collect '" + grid.name() + "'");
         int rows = ResultTable.rebuild(spark, grid.output()).size();
-        System.err.printf("dropgrid run '%s': %d result rows in %s%n", grid.name(), rows,
-                ResultFiles.resultsDir(grid.output()));
+        String results = ResultFiles.resultsDir(grid.output());
+        System.err.printf("%s: ran %d cells, %d ok, %d failed; %d result rows in %s%n", name, pending.size(), ok,
+                failed, rows, results);
+        if (failed > 0) {
+            System.err.printf("%s: the reasons are above and in results/ (failure_reason); once fixed, run again"
+                    + " with --rerun-failed%n", name);
+        }
         return new Summary(grid.name(), grid.output(), grid.cells().size(), skipped, pending.size(), ok, failed, rows,
-                ResultFiles.resultsDir(grid.output()), (System.nanoTime() - t0) / 1e9);
+                results, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Where a run's consolidated results dataset lives. */
@@ -165,7 +230,8 @@ public final class GridJob {
         String chosen = master;
         if (chosen == null && !new SparkConf().contains("spark.master")) {
             int cores = Runtime.getRuntime().availableProcessors();
-            chosen = "local[" + (gpusPerTask > 0 ? 1 : Math.max(1, cores / Math.max(1, threadsPerTask))) + "]";
+            // A task that dies (a lost connection to S3 while committing) is tried again, as on a cluster.
+            chosen = "local[" + (gpusPerTask > 0 ? 1 : Math.max(1, cores / Math.max(1, threadsPerTask))) + ",4]";
         }
         if (chosen != null) {
             builder.master(chosen);
@@ -174,11 +240,6 @@ public final class GridJob {
         if (local) {
             builder.config("spark.ui.showConsoleProgress", "false");
         }
-        SparkSession spark = builder.getOrCreate();
-        if (local) {
-            // In a terminal Spark's INFO lines would bury the progress line; clusters keep their log config.
-            spark.sparkContext().setLogLevel("WARN");
-        }
-        return spark;
+        return builder.getOrCreate();
     }
 }

@@ -49,6 +49,11 @@ public final class InputStaging {
         return java.nio.file.Path.of(local(uri, HadoopConf.fromSystemProperties()));
     }
 
+    /** A local copy of the remote file or directory {@code uri}, made once per JVM. */
+    static String localDir(String uri, Configuration conf) {
+        return local(uri, conf);
+    }
+
     private static String local(String uri, Configuration conf) {
         return STAGED.computeIfAbsent(uri, u -> copy(u, conf));
     }

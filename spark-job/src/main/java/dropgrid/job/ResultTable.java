@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -101,18 +102,24 @@ public final class ResultTable {
 
     /**
      * Rebuilds {@code <output>/results/} from the committed cell files: newest result per cell id,
-     * baselines filled, one Parquet file. Returns the rows written.
+     * baselines filled, one Parquet file, written beside the old dataset and swapped in when complete
+     * ({@link ResultsDirectory}). Invalid cell files are quarantined, so the caller must hold the
+     * output's lock. Returns the rows written.
      */
     public static List<ResultRow> rebuild(SparkSession spark, String output) {
+        ResultsDirectory results = new ResultsDirectory(output, spark.sparkContext().hadoopConfiguration());
+        results.checkReplaceable();
         ResultFiles files = new ResultFiles(output, spark.sparkContext().hadoopConfiguration());
-        List<ResultRow> rows = Baselines.fill(files.latest().values());
+        List<ResultRow> rows = Baselines.fill(ResultFiles.newestPerCell(files.read(true).rows()).values());
         List<Row> sparkRows = rows.stream().map(ResultTable::toRow).toList();
         spark.sparkContext().setJobDescription("dropgrid: write " + rows.size() + " result rows");
+        Path staged = results.newStaging();
         spark.createDataFrame(sparkRows, SCHEMA)
                 .coalesce(1)
                 .write()
-                .mode(SaveMode.Overwrite)
-                .parquet(ResultFiles.resultsDir(output));
+                .mode(SaveMode.ErrorIfExists)
+                .parquet(staged.toString());
+        results.replaceWith(staged);
         return rows;
     }
 }

@@ -1,11 +1,14 @@
 package dropgrid.job;
 
 import dropgrid.report.ReportRow;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,6 +38,7 @@ public final class ResultsReader {
      * {@code spark-submit} wins; run by hand, the reader uses {@code local[*]}.
      */
     public static List<ReportRow> read(String path) {
+        requireDataset(path);
         if (SparkSession.getActiveSession().isDefined()) {
             return read(SparkSession.getActiveSession().get(), path);
         }
@@ -46,6 +50,25 @@ public final class ResultsReader {
             return read(spark, path);
         } finally {
             spark.stop();
+        }
+    }
+
+    /** Fails, before Spark starts, for a path that holds no results dataset, saying what it holds instead. */
+    private static void requireDataset(String path) {
+        try {
+            Path dir = new Path(path);
+            FileSystem fs = dir.getFileSystem(HadoopConf.fromSystemProperties());
+            if (!fs.exists(dir)) {
+                throw new IllegalArgumentException("results " + path + " does not exist; give the results/"
+                        + " directory of a run's output (OUTPUT/results)");
+            }
+            if (fs.getFileStatus(dir).isDirectory() && fs.exists(new Path(dir, "results"))
+                    && fs.exists(new Path(dir, "cells"))) {
+                throw new IllegalArgumentException(path + " is a run's output, not its results; give "
+                        + new Path(dir, "results"));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read results " + path + ": " + e.getMessage(), e);
         }
     }
 

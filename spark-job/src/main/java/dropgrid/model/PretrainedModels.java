@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads a pre-trained encoder from a model directory and builds a sequence classifier that keeps the
@@ -100,8 +104,8 @@ public final class PretrainedModels {
         Path torchBin = dir.resolve("pytorch_model.bin");
         if (Files.isRegularFile(hfConfig) && (Files.isRegularFile(safetensors) || Files.isRegularFile(torchBin))) {
             ModelConfig config = ConfigJson.read(hfConfig, ModelConfig::fromJson);
-            return new Checkpoint(dir, config, Files.isRegularFile(safetensors) ? SafeTensors.open(safetensors)
-                    : TorchCheckpoint.open(torchBin));
+            return checked(new Checkpoint(dir, config, Files.isRegularFile(safetensors)
+                    ? SafeTensors.open(safetensors) : TorchCheckpoint.open(torchBin)), hfConfig);
         }
         Path googleConfig = dir.resolve("bert_config.json");
         for (Path index : List.of(dir.resolve("bert_model.ckpt.index"), dir.resolve("variables/variables.index"))) {
@@ -110,13 +114,43 @@ public final class PretrainedModels {
                     throw new IllegalArgumentException(dir + ": TF checkpoint " + index.getFileName()
                             + " has no bert_config.json beside it (dropgrid fetch-model writes one)");
                 }
-                return new Checkpoint(dir, BertConfig.read(googleConfig), TfCheckpoint.open(index));
+                return checked(new Checkpoint(dir, BertConfig.read(googleConfig), TfCheckpoint.open(index)),
+                        googleConfig);
             }
         }
         throw new IllegalArgumentException("model directory " + dir + " has no known layout; expected config.json +"
                 + " model.safetensors (or pytorch_model.bin), bert_config.json + bert_model.ckpt.index, or"
                 + " bert_config.json + variables/variables.index");
     }
+
+    /**
+     * The checkpoint if its config and its weights agree on the number of layers (the highest layer the
+     * weights hold is the config's last): a config that says more would fail only for cells keeping the
+     * missing ones, and one that says fewer would silently build a model with layers left out of the
+     * count (a "top K = 1" that drops nothing). A layer missing below the top is allowed: only a cell
+     * that keeps it needs it.
+     */
+    private static Checkpoint checked(Checkpoint checkpoint, Path configFile) {
+        SortedSet<Integer> layers = new TreeSet<>();
+        for (String name : checkpoint.weights().names()) {
+            Matcher m = LAYER_INDEX.matcher(name);
+            if (m.find()) {
+                layers.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        int held = layers.isEmpty() ? 0 : layers.last() + 1;
+        // ALBERT's layers share the tensors of their group: its checkpoints hold no per-layer tensors.
+        if (!layers.isEmpty() && held != checkpoint.depth()) {
+            checkpoint.close();
+            throw new IllegalArgumentException(configFile + " says " + checkpoint.depth() + " layers but "
+                    + checkpoint.weights().source() + " holds " + held + " (layers " + layers.first() + " to "
+                    + layers.last() + "); the config and the weights must agree");
+        }
+        return checkpoint;
+    }
+
+    /** The layer index in a tensor name: {@code encoder.layer.3.}, {@code transformer.layer.3.}, {@code layer_3/}. */
+    private static final Pattern LAYER_INDEX = Pattern.compile("(?:^|[./])layer[._](\\d+)[./]");
 
     /**
      * Builds a classifier from a read checkpoint.

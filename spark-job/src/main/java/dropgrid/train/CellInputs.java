@@ -41,6 +41,8 @@ record CellInputs(Cell cell, GlueTask task, Path glueDir, PretrainedModels.Check
         }
         List<Example> trainExamples = GlueData.load(glueDir, task, Split.TRAIN, cell.limits().maxTrainExamples(),
                 cell.seed());
+        // Every dev file is read once now, so an unreadable one costs seconds, not a fine-tuning.
+        task.devSplits().forEach(split -> GlueData.load(glueDir, task, split));
         return new CellInputs(cell, task, glueDir, checkpoint, tokenizer, seqLength, trainExamples,
                 encode(trainExamples, task, tokenizer, seqLength), Collator.of(tokenizer, hp.dynamicPadding(), seqLength));
     }

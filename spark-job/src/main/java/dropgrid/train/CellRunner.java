@@ -1,5 +1,7 @@
 package dropgrid.train;
 
+import java.util.function.Consumer;
+
 /**
  * Runs one cell to a result. Implementations never throw for a cell's own failure: they return
  * {@link CellResult#failed}, so the grid records the reason and goes on. The Spark job creates the
@@ -9,4 +11,12 @@ package dropgrid.train;
 public interface CellRunner {
 
     CellResult run(Cell cell);
+
+    /**
+     * As {@link #run(Cell)}, telling {@code progress} where fine-tuning is after every step (what the
+     * grid's live status shows). A runner with nothing to report need not override it.
+     */
+    default CellResult run(Cell cell, Consumer<TrainingProgress> progress) {
+        return run(cell);
+    }
 }

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FineTuneCellRunner implements CellRunner {
 
+    /** How often a fine-tuning cell writes a progress line to the log; a GLUE run takes minutes to hours. */
+    private static final double LOG_SECONDS = 30;
+
     private final Consumer<String> log;
 
     /** The runner the Spark job creates by class name; progress goes to the executor's log. */
@@ -45,6 +48,11 @@ public final class FineTuneCellRunner implements CellRunner {
      */
     @Override
     public CellResult run(Cell cell) {
+        return run(cell, progress -> {});
+    }
+
+    @Override
+    public CellResult run(Cell cell, Consumer<TrainingProgress> status) {
         Instant started = Instant.now();
         String host = hostName();
         Device device = cell.useGpu() ? Device.gpu(cell.gpu() == null ? 0 : cell.gpu()) : Device.cpu();
@@ -57,8 +65,8 @@ public final class FineTuneCellRunner implements CellRunner {
             try (NDManager manager = NDManager.newBaseManager(device);
                     Precision.Scope precision = cell.hyperparameters().precision().use()) {
                 Stages stages = cell.stage() == DropStage.PRETRAINED
-                        ? dropThenFineTune(in, manager)
-                        : fineTuneDropFineTune(in, manager);
+                        ? dropThenFineTune(in, manager, status)
+                        : fineTuneDropFineTune(in, manager, status);
                 CellResult.Evaluation dev = DevSet.evaluate(stages.model().classifier(), in, manager);
                 log.accept(tag(cell) + "dev " + dev.metrics() + " on " + dev.evalExamples() + " examples");
                 LayerAnalyses analyses = LayerAnalyses.measure(cell.analyses(), stages.model(), in, manager,
@@ -82,12 +90,12 @@ public final class FineTuneCellRunner implements CellRunner {
     }
 
     /** The paper's main setting: choose layers on the pre-trained model, build the smaller model, fine-tune. */
-    private Stages dropThenFineTune(CellInputs in, NDManager manager) {
+    private Stages dropThenFineTune(CellInputs in, NDManager manager, Consumer<TrainingProgress> status) {
         LayerChoice choice = LayerChoice.on(in.checkpoint(), in, manager);
         PretrainedModels.Loaded model = build(in, in.checkpoint(), choice.selection().kept(), manager);
         log.accept(tag(in.cell()) + "kept layers " + model.keptLayers() + "; fine-tuning on " + in.train().size()
                 + " examples");
-        return new Stages(model, choice, List.of(fineTune(in, model, manager, "")));
+        return new Stages(model, choice, List.of(fineTune(in, model, manager, "", status)));
     }
 
     /**
@@ -96,7 +104,7 @@ public final class FineTuneCellRunner implements CellRunner {
      * layers before stage 1, so they are chosen on the pre-trained model and frozen while the others
      * train; without freezing they are chosen on the fine-tuned model.
      */
-    private Stages fineTuneDropFineTune(CellInputs in, NDManager manager) {
+    private Stages fineTuneDropFineTune(CellInputs in, NDManager manager, Consumer<TrainingProgress> status) {
         int depth = in.checkpoint().depth();
         List<Integer> all = IntStream.range(0, depth).boxed().toList();
         TrainingRun first;
@@ -114,7 +122,7 @@ public final class FineTuneCellRunner implements CellRunner {
             }
             log.accept(tag(in.cell()) + "stage 1: fine-tuning " + depth + " layers" + frozen + " on "
                     + in.train().size() + " examples");
-            first = fineTune(in, full, firstStage, "stage 1 ");
+            first = fineTune(in, full, firstStage, "stage 1", status);
             PretrainedModels.Checkpoint fineTuned = in.checkpoint().withWeights(FineTunedWeights.of(
                     full.classifier(), "the model fine-tuned in stage 1 of cell " + in.cell().id()));
             if (choice == null) {
@@ -123,7 +131,7 @@ public final class FineTuneCellRunner implements CellRunner {
             model = build(in, fineTuned, choice.selection().kept(), manager);
         }
         log.accept(tag(in.cell()) + "stage 2: kept layers " + model.keptLayers() + "; fine-tuning again");
-        return new Stages(model, choice, List.of(first, fineTune(in, model, manager, "stage 2 ")));
+        return new Stages(model, choice, List.of(first, fineTune(in, model, manager, "stage 2", status)));
     }
 
     /** Every model that is fine-tuned starts from the cell's seed (its fresh head, then dropout). */
@@ -134,10 +142,21 @@ public final class FineTuneCellRunner implements CellRunner {
                 manager);
     }
 
-    private TrainingRun fineTune(CellInputs in, PretrainedModels.Loaded model, NDManager manager, String stage) {
+    /** Every step goes to {@code status}; to the log, a line every 30 seconds and at the end. */
+    private TrainingRun fineTune(CellInputs in, PretrainedModels.Loaded model, NDManager manager, String stage,
+            Consumer<TrainingProgress> status) {
         Cell cell = in.cell();
+        long[] logged = {System.nanoTime()};
         return FineTuner.fineTune(model.classifier(), manager, in.train(), in.collator(), cell.hyperparameters(),
-                cell.limits().maxSteps(), cell.seed(), line -> log.accept(tag(cell) + stage + line));
+                cell.limits().maxSteps(), cell.seed(), p -> {
+                    TrainingProgress staged = p.inStage(stage);
+                    status.accept(staged);
+                    long now = System.nanoTime();
+                    if ((now - logged[0]) / 1e9 >= LOG_SECONDS || p.last()) {
+                        log.accept(tag(cell) + staged.line());
+                        logged[0] = now;
+                    }
+                });
     }
 
     private static String tag(Cell cell) {

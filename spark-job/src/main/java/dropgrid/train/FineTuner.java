@@ -24,15 +24,12 @@ import java.util.function.Consumer;
  */
 public final class FineTuner {
 
-    /** How often progress is reported; a GLUE run takes minutes to hours. */
-    private static final double PROGRESS_SECONDS = 30;
-
     private FineTuner() {}
 
     /** {@link #fineTune(Block, NDManager, List, Collator, Hyperparameters, int, long, Consumer)} reporting nothing. */
     public static TrainingRun fineTune(Block model, NDManager manager, List<EncodedExample> train, Collator collator,
             Hyperparameters hp, int maxSteps, long seed) {
-        return fineTune(model, manager, train, collator, hp, maxSteps, seed, line -> {});
+        return fineTune(model, manager, train, collator, hp, maxSteps, seed, progress -> {});
     }
 
     /**
@@ -46,11 +43,11 @@ public final class FineTuner {
      * @param maxSteps stop after this many optimiser steps (0 = all epochs); the schedule spans the
      *     steps actually taken
      * @param seed seeds example order and dropout
-     * @param progress receives a progress line every 30 seconds and at the end
+     * @param progress told where the run is after every step
      * @throws TrainingDivergedException when the loss or the gradient norm stops being finite
      */
     public static TrainingRun fineTune(Block model, NDManager manager, List<EncodedExample> train, Collator collator,
-            Hyperparameters hp, int maxSteps, long seed, Consumer<String> progress) {
+            Hyperparameters hp, int maxSteps, long seed, Consumer<TrainingProgress> progress) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training examples to fine-tune on");
         }
@@ -75,7 +72,6 @@ public final class FineTuner {
         long realTokens = 0;
         long paddedTokens = 0;
         long start = System.nanoTime();
-        long lastReport = start;
         Precision precision = hp.precision();
         precision.requireSupportedOn(manager.getDevice());
         if (manager.getDevice().isGpu() && precision == Precision.FP32) {
@@ -102,12 +98,8 @@ public final class FineTuner {
                     realTokens += batch.realTokens();
                     paddedTokens += (long) batch.rows() * batch.width();
                     step++;
-                    long now = System.nanoTime();
-                    if ((now - lastReport) / 1e9 >= PROGRESS_SECONDS || step == total) {
-                        progress.accept(progressLine(step, total, epoch, hp.epochs(), losses, lr, realTokens,
-                                (now - start) / 1e9));
-                        lastReport = now;
-                    }
+                    progress.accept(progress(step, total, epoch, hp.epochs(), losses, lr, realTokens,
+                            (System.nanoTime() - start) / 1e9));
                 }
             }
             return new TrainingRun(step, train.size(), realTokens, paddedTokens, (System.nanoTime() - start) / 1e9,
@@ -197,14 +189,13 @@ public final class FineTuner {
         return names.size() > shown ? "[..., " + last + "]" : "[" + last + "]";
     }
 
-    private static String progressLine(int step, int total, int epoch, int epochs, List<Double> losses, double lr,
-            long realTokens, double seconds) {
+    private static TrainingProgress progress(int step, int total, int epoch, int epochs, List<Double> losses,
+            double lr, long realTokens, double seconds) {
         // The mean over the last 50 steps: one batch's loss is too noisy to read a trend from.
         List<Double> recent = losses.subList(Math.max(0, losses.size() - 50), losses.size());
         double loss = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        return String.format(java.util.Locale.ROOT,
-                "step %d/%d epoch %d/%d loss %.4f lr %.3g %.0f tokens/s %.0fs rss %.0f MB", step, total, epoch + 1,
-                epochs, loss, lr, realTokens / seconds, seconds, MemoryProbe.rssBytes() / 1e6);
+        return new TrainingProgress("", step, total, epoch + 1, epochs, loss, lr, realTokens / seconds, seconds,
+                MemoryProbe.rssBytes());
     }
 
     /** Gradients released (native kernels: set to none, as torch's zero_grad) or zeroed (DJL). */

@@ -2,18 +2,18 @@ package dropgrid.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dropgrid.job.GridStatus;
+import dropgrid.job.OutputLock;
 import dropgrid.job.ResultFiles;
 import dropgrid.job.ResultRow;
 import dropgrid.job.ScoringFakeRunner;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,81 +37,44 @@ import org.junit.jupiter.api.io.TempDir;
 class S3GridTest {
 
     static final String BUCKET = "dropgrid-test";
-    static final String ACCESS_KEY = "AKIADROPGRIDTEST0001";
-    static final String SECRET = "dropgrid-test-secret-7f3a9c0e51b24d68";
+    static final String ACCESS_KEY = MotoS3.ACCESS_KEY;
+    static final String SECRET = MotoS3.SECRET;
     static final Path GLUE = Path.of(System.getProperty("dropgrid.glueDir")).toAbsolutePath().normalize();
 
-    static Process moto;
-    static int port;
+    static MotoS3 moto;
 
     @TempDir static Path dir;
 
     @BeforeAll
     static void startS3() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        moto = new ProcessBuilder(System.getProperty("dropgrid.python", "python3"), "src/test/python/moto_s3_server.py", "-H",
-                "127.0.0.1", "-p", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("moto.log").toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/" + BUCKET))
-                        .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    break;
-                }
-                throw new IllegalStateException("creating the bucket answered " + r.statusCode() + ": " + r.body());
-            } catch (IOException notYetUp) {
-                if (!moto.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("moto server did not start:\n"
-                            + Files.readString(dir.resolve("moto.log")), notYetUp);
-                }
-                Thread.sleep(200);
-            }
-        }
+        moto = new MotoS3(dir, BUCKET, "", 2);
     }
 
     @AfterAll
     static void stopS3() throws InterruptedException {
-        moto.destroy();
-        moto.waitFor();
-    }
-
-    static String endpoint() {
-        return "http://127.0.0.1:" + port;
+        moto.close();
     }
 
     static Map<String, String> s3aSettings() {
-        return Map.of("fs.s3a.endpoint", endpoint(), "fs.s3a.path.style.access", "true",
-                "fs.s3a.connection.ssl.enabled", "false", "fs.s3a.endpoint.region", "us-east-1",
-                "fs.s3a.attempts.maximum", "2", "fs.s3a.retry.limit", "2");
+        return moto.s3aSettings();
     }
 
     static Configuration conf() {
-        Configuration c = new Configuration();
-        s3aSettings().forEach(c::set);
-        c.set("fs.s3a.access.key", ACCESS_KEY);
-        c.set("fs.s3a.secret.key", SECRET);
-        return c;
+        return moto.conf();
     }
 
-    @Test
-    void gridReadsAndWritesS3WithoutLeakingTheSecret() throws Exception {
-        Configuration conf = conf();
-        FileSystem s3 = FileSystem.get(URI.create("s3a://" + BUCKET + "/"), conf);
+    /** GLUE's RTE and MRPC, the tiny model's config and a 10-cell spec writing to {@code s3a://<bucket>/out}. */
+    static void upload(FileSystem s3, String bucket, String seeds) throws IOException {
         for (String task : List.of("RTE", "MRPC")) {
             for (String file : List.of("train.tsv", "dev.tsv")) {
                 s3.copyFromLocalFile(new org.apache.hadoop.fs.Path(GLUE.resolve(task).resolve(file).toUri()),
-                        new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/glue/" + task + "/" + file));
+                        new org.apache.hadoop.fs.Path("s3a://" + bucket + "/glue/" + task + "/" + file));
             }
         }
         s3.copyFromLocalFile(new org.apache.hadoop.fs.Path(
                 Path.of("src/test/resources/grid/models/tiny-bert/config.json").toAbsolutePath().toUri()),
-                new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/models/tiny-bert/config.json"));
-        try (var out = s3.create(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/specs/smoke.yaml"))) {
+                new org.apache.hadoop.fs.Path("s3a://" + bucket + "/models/tiny-bert/config.json"));
+        try (var out = s3.create(new org.apache.hadoop.fs.Path("s3a://" + bucket + "/specs/smoke.yaml"))) {
             out.write(("""
                     name: smoke-s3
                     output: s3a://%1$s/out
@@ -121,10 +84,17 @@ class S3GridTest {
                     strategies: [top, bottom]
                     drop: [1, 2]
                     tasks: [RTE, MRPC]
-                    seeds: [7]
+                    seeds: %2$s
                     limits: {max_train_examples: 16, max_eval_examples: 8}
-                    """).formatted(BUCKET).getBytes(StandardCharsets.UTF_8));
+                    """).formatted(bucket, seeds).getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void gridReadsAndWritesS3WithoutLeakingTheSecret() throws Exception {
+        Configuration conf = conf();
+        FileSystem s3 = FileSystem.get(URI.create("s3a://" + BUCKET + "/"), conf);
+        upload(s3, BUCKET, "[7]");
 
         List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false"));
         s3aSettings().forEach((k, v) -> args.addAll(List.of("--conf", "spark.hadoop." + k + "=" + v)));
@@ -159,5 +129,36 @@ class S3GridTest {
             }
         }
         assertEquals(1, parquetFiles);
+
+        // Another shell's view of the same output, read from S3.
+        GridStatus status = GridStatus.read("s3a://" + BUCKET + "/out", conf);
+        assertEquals(10, status.run().toRun());
+        assertEquals(10, status.run().ok());
+        assertEquals(10, status.cells().size());
+        assertEquals(null, status.driver());
+    }
+
+    @Test
+    void aLeaseOnS3NamesItsHolderAndIsTakenOverOnlyOnceItsHeartbeatIsStale() throws Exception {
+        String output = "s3a://" + BUCKET + "/leased";
+        System.setProperty("dropgrid.lock.settleMillis", "100");
+        try (OutputLock first = OutputLock.acquire(output, conf(), "run first")) {
+            OutputLock.BusyException busy = assertThrows(OutputLock.BusyException.class,
+                    () -> OutputLock.acquire(output, conf(), "run second"));
+            assertTrue(busy.getMessage().startsWith(output + " is in use by dropgrid run first (pid "
+                    + ProcessHandle.current().pid()), busy.getMessage());
+            assertEquals("run first", OutputLock.holder(output, conf()).command());
+
+            // A driver that stopped beating (killed, partitioned) loses the lease once it is stale.
+            System.setProperty("dropgrid.lock.staleSeconds", "1");
+            Thread.sleep(1500);
+            try (OutputLock second = OutputLock.acquire(output, conf(), "run second")) {
+                assertEquals("run second", OutputLock.holder(output, conf()).command());
+            }
+        } finally {
+            System.clearProperty("dropgrid.lock.staleSeconds");
+            System.clearProperty("dropgrid.lock.settleMillis");
+        }
+        assertEquals(null, OutputLock.holder(output, conf()));
     }
 }
