@@ -1,6 +1,5 @@
 package dropgrid.cli;
 
-import dropgrid.drop.Baseline;
 import dropgrid.drop.Explicit;
 import dropgrid.drop.Strategies;
 import dropgrid.glue.GlueData;
@@ -14,6 +13,7 @@ import dropgrid.train.Cell;
 import dropgrid.train.Hyperparameters;
 import dropgrid.train.LayerAnalyses;
 import dropgrid.train.Limits;
+import dropgrid.vocabulary.Baseline;
 import dropgrid.vocabulary.DropStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ final class CellOptions {
 
     @Option(names = "--strategy", description = "Drop strategy (top, bottom, even-alternate, symmetric, contribution,"
             + " ...) or none. Default: ${DEFAULT-VALUE}.")
-    String strategy = Baseline.NAME;
+    String strategy = Baseline.STRATEGY;
 
     @Option(names = "--drop", description = "Layers to drop (K). Default: ${DEFAULT-VALUE}.")
     int drop;
@@ -137,7 +137,7 @@ final class CellOptions {
         int k = drop;
         Map<String, String> options = new LinkedHashMap<>(strategyOptions);
         if (keepLayers != null) {
-            if (!Baseline.NAME.equals(strategy) || drop != 0) {
+            if (!Baseline.STRATEGY.equals(strategy) || drop != 0) {
                 throw new IllegalArgumentException("--keep-layers names the kept layers itself; do not combine it"
                         + " with --strategy or --drop");
             }

@@ -8,17 +8,16 @@ import java.util.List;
  */
 public record Baseline() implements DropStrategy {
 
-    public static final String NAME = dropgrid.vocabulary.Baseline.STRATEGY;
-
     @Override
     public String name() {
-        return NAME;
+        return dropgrid.vocabulary.Baseline.STRATEGY;
     }
 
     @Override
     public List<Integer> keep(int depth, int drop) {
         if (drop != 0) {
-            throw new IllegalArgumentException("strategy 'none' keeps every layer, so drop must be 0, got " + drop);
+            throw new IllegalArgumentException("strategy '" + name() + "' keeps every layer, so drop must be 0, got "
+                    + drop);
         }
         return LayerSimilarity.allLayers(depth);
     }

@@ -80,7 +80,7 @@ public final class Strategies {
             new Row("layerdrop", ALLOW_ALL, null, true, (o, s) -> new EveryOther(o.allowAll())),
             new Row("random", List.of("allow_all", "seed"), null, true,
                     (o, s) -> new RandomDrop(o.seed(), o.allowAll())),
-            new Row(Baseline.NAME, List.of(), null, false, (o, s) -> new Baseline()),
+            new Row(dropgrid.vocabulary.Baseline.STRATEGY, List.of(), null, false, (o, s) -> new Baseline()),
             new Row(Explicit.NAME, List.of(Explicit.LAYERS), null, false, (o, s) -> new Explicit(o.layers()
                     .orElseThrow(() -> new IllegalArgumentException("strategy 'explicit' needs option "
                             + Explicit.LAYERS + ", the kept layers (e.g. 0,1,2)")))));

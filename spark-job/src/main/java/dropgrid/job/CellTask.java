@@ -9,8 +9,6 @@ import dropgrid.train.CellResult;
 import dropgrid.train.TrainingProgress;
 import dropgrid.vocabulary.Status;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.spark.SparkEnv;
@@ -75,7 +73,7 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
         }
         String device = placed.useGpu() ? "gpu(" + gpu + ")" : "cpu()";
         LiveStatus status = new LiveStatus(new StatusBoard(output, hadoopConf.value().get()),
-                StatusBoard.CellStatus.starting(cell, host(), started));
+                StatusBoard.CellStatus.starting(cell, CellResult.Execution.localHost(), started));
         CellResult result;
         try {
             Cell local = InputStaging.stage(placed, hadoopConf.value().get());
@@ -95,7 +93,7 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
             if (killed()) {
                 throw e;
             }
-            result = CellResult.failed(placed, e, device, host(), started);
+            result = CellResult.failed(placed, e, device, CellResult.Execution.localHost(), started);
         }
         if (killed()) {
             throw new IllegalStateException("task for cell " + cell.id() + " was killed; its result is not committed");
@@ -167,13 +165,5 @@ final class CellTask implements Function<Cell, CellTask.Outcome> {
     private static boolean killed() {
         TaskContext tc = TaskContext.get();
         return tc != null && tc.isInterrupted();
-    }
-
-    static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
     }
 }

@@ -4,6 +4,7 @@ import dropgrid.engine.EngineInfo;
 import dropgrid.engine.GpuUnavailableException;
 import dropgrid.experiment.Grid;
 import dropgrid.train.Cell;
+import dropgrid.train.CellResult;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ final class EngineProbe {
     private static Seen probe(Cell cell) {
         TaskContext tc = TaskContext.get();
         Map<String, ResourceInformation> resources = tc == null ? Map.of() : tc.resourcesJMap();
-        String host = CellTask.host();
+        String host = CellResult.Execution.localHost();
         boolean addressed = resources.containsKey("gpu");
         try {
             Cell placed = CellTask.place(cell, resources, 1);

@@ -2,12 +2,11 @@ package dropgrid.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dropgrid.storage.Location;
+import dropgrid.train.CellResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -78,8 +77,8 @@ public abstract class OutputLock implements AutoCloseable {
 
     /** Takes the output for {@code command}, or throws {@link BusyException} naming who holds it. */
     public static OutputLock acquire(String output, Configuration conf, String command) {
-        Holder me = new Holder(UUID.randomUUID().toString(), System.getProperty("user.name"), host(),
-                ProcessHandle.current().pid(), command, Instant.now(), Instant.now());
+        Holder me = new Holder(UUID.randomUUID().toString(), System.getProperty("user.name"),
+                CellResult.Execution.localHost(), ProcessHandle.current().pid(), command, Instant.now(), Instant.now());
         Location location = Location.of(output);
         return location.isRemote() ? Lease.acquire(new Path(output, "_lock.json"), conf, me)
                 : Local.acquire(location.path().resolve("_lock"), me);
@@ -100,14 +99,6 @@ public abstract class OutputLock implements AutoCloseable {
     /** How old a lease's heartbeat may get before others may take it over. */
     static Duration staleAfter() {
         return Duration.ofSeconds(Long.getLong("dropgrid.lock.staleSeconds", 120));
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dropgrid.engine.EngineInfo;
-import dropgrid.glue.GlueTask;
 import dropgrid.train.Cell;
 import dropgrid.train.CellResult;
 import dropgrid.train.Hyperparameters;
@@ -113,8 +112,8 @@ public record ResultRow(
     /**
      * The row for one cell's result. Identity columns come from {@code cell} (the cell as the grid
      * defined it), not from {@code result.cell()}, which may point at local copies of the inputs. The
-     * headline is the task's headline metric on the paper's 0–100 scale; metrics stay fractions.
-     * A failed cell's zero counts are unknowns and become null.
+     * headline is the runner's (the task's headline metric on the paper's 0–100 scale); metrics stay
+     * fractions. A failed cell's zero counts are unknowns and become null.
      */
     public static ResultRow of(Cell cell, CellResult result, String specHash, String version) {
         Hyperparameters hp = cell.hyperparameters();
@@ -125,7 +124,6 @@ public record ResultRow(
         CellResult.Execution execution = result.execution();
         Map<String, Double> m = evaluation.metrics();
         boolean ok = result.ok();
-        Double headlineMetric = number(m.get(GlueTask.parse(cell.task()).headline()));
         return new ResultRow(
                 cell.runName(), cell.id(), specHash, cell.modelId(), cell.architecture().id(), cell.modelSource(),
                 cell.task(), cell.strategy(), cell.drop(), cell.stage(), cell.freezesDropped(),
@@ -137,7 +135,7 @@ public record ResultRow(
                 hp.precision().id(), limits.maxTrainExamples(), limits.maxEvalExamples(), limits.maxSteps(),
                 number(m.get("accuracy")), number(m.get("accuracy_mismatched")), number(m.get("f1")),
                 number(m.get("mcc")), number(m.get("pearson")), number(m.get("spearman")),
-                headlineMetric == null ? null : 100.0 * headlineMetric, null, null,
+                number(evaluation.headline()), null, null,
                 count(ok, result.params().total()), count(ok, result.params().encoder()),
                 count(ok, training.trainExamples()), count(ok, training.trainSteps()), count(ok, training.seqLength()),
                 count(ok, evaluation.evalExamples()),

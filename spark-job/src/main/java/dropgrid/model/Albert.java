@@ -3,7 +3,6 @@ package dropgrid.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -346,12 +345,7 @@ public final class Albert {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray x = embeddingHiddenMappingIn.forward(ps, new NDList(inputs.get(0)), training).head(); // (B, T, E)
-            NDList states = new NDList(x);
-            for (AlbertLayerGroup group : passes) {
-                x = group.forward(ps, new NDList(x, inputs.get(1)), training).head();
-                states.add(x);
-            }
-            return states;
+            return LayerStack.run(ps, passes, new NDList(x, inputs.get(1)), training);
         }
 
         @Override
@@ -399,18 +393,14 @@ public final class Albert {
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDList states = hiddenStates(ps, inputs, training);
             NDArray last = states.get(states.size() - 1);
-            NDArray first = last.get(new NDIndex(":, 0, :"));
-            return new NDList(last, pooler.forward(ps, new NDList(first), training).head().tanh());
+            return new NDList(last, PooledClassifier.pooled(ps, pooler, last, training));
         }
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            EncoderInputs.checkShapes(inputs);
-            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
-            EncoderInputs.checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
+            EncoderInputs.check(inputs, config.vocabSize(), config.typeVocabSize());
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, new NDList(x, EncoderInputs.additiveMask(inputs.get(2), x.getDataType())),
-                    training);
+            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training);
         }
 
         @Override
@@ -424,7 +414,7 @@ public final class Albert {
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
             embeddings.initialize(manager, dataType, inputs);
             Shape x = embeddings.getOutputShapes(inputs)[0];
-            encoder.initialize(manager, dataType, x, new Shape(x.get(0), 1, 1, x.get(1)));
+            encoder.initialize(manager, dataType, EncoderInputs.layerInputShapes(x));
             pooler.initialize(manager, dataType, new Shape(x.get(0), config.hiddenSize()));
         }
 
@@ -439,49 +429,13 @@ public final class Albert {
         }
     }
 
-    /** HF {@code AlbertForSequenceClassification}: {@code albert}, pooled → dropout → {@code classifier}. */
-    public static final class AlbertForSequenceClassification extends AbstractBlock implements SequenceClassifier {
-        private final AlbertConfig config;
-        private final int numOutputs;
-        private final AlbertModel albert;
-        private final Linear classifier;
+    /** HF {@code AlbertForSequenceClassification}: {@code albert}, then the {@link PooledClassifier} head. */
+    public static final class AlbertForSequenceClassification extends PooledClassifier<AlbertModel> {
 
         /** @param numOutputs classes, or 1 for regression (STS-B) */
         public AlbertForSequenceClassification(AlbertConfig config, List<Integer> keptLayers, int numOutputs) {
-            super(VERSION);
-            this.config = config;
-            this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
-            albert = addChildBlock("albert", new AlbertModel(config, keptLayers));
-            classifier = addChildBlock("classifier", linear(numOutputs));
-            classifier.setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray pooled = albert.forward(ps, inputs, training).get(1);
-            pooled = Kernels.dropout(pooled, config.classifierDropoutProb(), training);
-            return classifier.forward(ps, new NDList(pooled), training);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputs) {
-            return new Shape[] {new Shape(inputs[0].get(0), numOutputs)};
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-            albert.initialize(manager, dataType, inputs);
-            classifier.initialize(manager, dataType, albert.getOutputShapes(inputs)[1]);
-        }
-
-        @Override
-        public AlbertModel encoder() {
-            return albert;
-        }
-
-        @Override
-        public int numOutputs() {
-            return numOutputs;
+            super("albert", new AlbertModel(config, keptLayers), config.classifierDropoutProb(),
+                    config.initializerRange(), numOutputs);
         }
 
         @Override

@@ -293,12 +293,7 @@ public final class Bert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDList states = new NDList(inputs.get(0));
-            NDArray mask = inputs.get(1);
-            for (BertLayer layer : layers) {
-                states.add(layer.forward(ps, new NDList(states.get(states.size() - 1), mask), training).head());
-            }
-            return states;
+            return LayerStack.run(ps, layers, inputs, training);
         }
 
         @Override
@@ -327,8 +322,7 @@ public final class Bert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray cls = inputs.head().get(":, 0, :");
-            return new NDList(dense.forward(ps, new NDList(cls), training).head().tanh());
+            return new NDList(PooledClassifier.pooled(ps, dense, inputs.head(), training));
         }
 
         @Override
@@ -376,12 +370,9 @@ public final class Bert {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            EncoderInputs.checkShapes(inputs);
-            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
-            EncoderInputs.checkRange(inputs.get(1), "token_type_ids", config.typeVocabSize(), "type_vocab_size");
+            EncoderInputs.check(inputs, config.vocabSize(), config.typeVocabSize());
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, new NDList(x, EncoderInputs.additiveMask(inputs.get(2), x.getDataType())),
-                    training);
+            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training);
         }
 
         @Override
@@ -395,7 +386,7 @@ public final class Bert {
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
             embeddings.initialize(manager, dataType, inputs);
             Shape x = embeddings.getOutputShapes(inputs)[0];
-            encoder.initialize(manager, dataType, x, new Shape(x.get(0), 1, 1, x.get(1)));
+            encoder.initialize(manager, dataType, EncoderInputs.layerInputShapes(x));
             pooler.initialize(manager, dataType, x);
         }
 
@@ -410,50 +401,13 @@ public final class Bert {
         }
     }
 
-    /** HF {@code BertForSequenceClassification}: {@code bert}, pooled → dropout → {@code classifier}. */
-    public static final class BertForSequenceClassification extends AbstractBlock implements SequenceClassifier {
-        private final int numOutputs;
-        private final BertModel bert;
-        private final double dropout;
-        private final Linear classifier;
+    /** HF {@code BertForSequenceClassification}: {@code bert}, then the {@link PooledClassifier} head. */
+    public static final class BertForSequenceClassification extends PooledClassifier<BertModel> {
 
         /** @param numOutputs classes, or 1 for regression (STS-B) */
         public BertForSequenceClassification(BertConfig config, List<Integer> keptLayers, int numOutputs) {
-            super(VERSION);
-            this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
-            bert = addChildBlock("bert", new BertModel(config, keptLayers));
-            dropout = config.classifierDropout();
-            classifier = addChildBlock("classifier", linear(numOutputs));
-            classifier.setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
-        }
-
-        @Override
-        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray pooled = bert.forward(ps, inputs, training).get(1);
-            pooled = Kernels.dropout(pooled, dropout, training);
-            return classifier.forward(ps, new NDList(pooled), training);
-        }
-
-        @Override
-        public Shape[] getOutputShapes(Shape[] inputs) {
-            return new Shape[] {new Shape(inputs[0].get(0), numOutputs)};
-        }
-
-        @Override
-        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
-            bert.initialize(manager, dataType, inputs);
-            Shape pooled = bert.getOutputShapes(inputs)[1];
-            classifier.initialize(manager, dataType, pooled);
-        }
-
-        @Override
-        public BertModel encoder() {
-            return bert;
-        }
-
-        @Override
-        public int numOutputs() {
-            return numOutputs;
+            super("bert", new BertModel(config, keptLayers), config.classifierDropout(), config.initializerRange(),
+                    numOutputs);
         }
 
         /**

@@ -303,11 +303,9 @@ public final class DistilBert {
 
         @Override
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-            Shape ids = inputShapes[0];
-            embeddings.initialize(manager, dataType, ids);
-            Shape hidden = ids.add(config.dim());
+            embeddings.initialize(manager, dataType, inputShapes[0]);
             for (TransformerBlock layer : layers) {
-                layer.initialize(manager, dataType, hidden, new Shape(ids.get(0), 1, 1, ids.get(1)));
+                layer.initialize(manager, dataType, EncoderInputs.layerInputShapes(inputShapes[0].add(config.dim())));
             }
         }
 
@@ -325,16 +323,9 @@ public final class DistilBert {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            EncoderInputs.checkShapes(inputs);
-            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+            EncoderInputs.check(inputs, config.vocabSize());
             NDArray x = embeddings.forward(ps, new NDList(inputs.get(0)), training).head();
-            NDArray mask = EncoderInputs.additiveMask(inputs.get(2), x.getDataType());
-            NDList states = new NDList(x);
-            for (TransformerBlock layer : layers) {
-                x = layer.forward(ps, new NDList(x, mask), training).head();
-                states.add(x);
-            }
-            return states;
+            return LayerStack.run(ps, layers, EncoderInputs.layerInputs(x, inputs), training);
         }
     }
 

@@ -14,8 +14,20 @@ final class EncoderInputs {
 
     private EncoderInputs() {}
 
+    /** {@link #checkShapes} and {@code input_ids} inside the word-embedding table ({@code vocab_size}). */
+    static void check(NDList inputs, int vocabSize) {
+        checkShapes(inputs);
+        checkRange(inputs.get(0), "input_ids", vocabSize, "vocab_size");
+    }
+
+    /** {@link #check(NDList, int)} and {@code token_type_ids} inside their table ({@code type_vocab_size}). */
+    static void check(NDList inputs, int vocabSize, int typeVocabSize) {
+        check(inputs, vocabSize);
+        checkRange(inputs.get(1), "token_type_ids", typeVocabSize, "type_vocab_size");
+    }
+
     /** Three arrays, all (B, T). */
-    static void checkShapes(NDList inputs) {
+    private static void checkShapes(NDList inputs) {
         if (inputs.size() != 3) {
             throw new IllegalArgumentException(
                     "encoders take NDList(inputIds, tokenTypeIds, attentionMask), got " + inputs.size() + " arrays");
@@ -36,7 +48,7 @@ final class EncoderInputs {
      * Ids must index their table: checked here, where PyTorch would only say "index out of range in
      * self". {@code what} names the input, {@code key} the config key of the table size.
      */
-    static void checkRange(NDArray ids, String what, int size, String key) {
+    private static void checkRange(NDArray ids, String what, int size, String key) {
         if (ids.isEmpty()) {
             return;
         }
@@ -49,10 +61,23 @@ final class EncoderInputs {
     }
 
     /**
+     * What the first layer takes: {@code x} (B, T, E), the embeddings, and the additive mask (B, 1, 1, T)
+     * of {@code inputs}' attention mask in x's dtype.
+     */
+    static NDList layerInputs(NDArray x, NDList inputs) {
+        return new NDList(x, additiveMask(inputs.get(2), x.getDataType()));
+    }
+
+    /** The shapes of {@link #layerInputs} for hidden states of shape {@code x} (B, T, E). */
+    static Shape[] layerInputShapes(Shape x) {
+        return new Shape[] {x, new Shape(x.get(0), 1, 1, x.get(1))};
+    }
+
+    /**
      * (B, T) 1/0 mask → (B, 1, 1, T) added to attention scores: 0 on tokens, the dtype's lowest value
      * on padding, as HF's {@code get_extended_attention_mask}, so padding gets exactly zero probability.
      */
-    static NDArray additiveMask(NDArray attentionMask, DataType dataType) {
+    private static NDArray additiveMask(NDArray attentionMask, DataType dataType) {
         float lowest = dataType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
         long[] s = attentionMask.getShape().getShape();
         NDArray mask = attentionMask.toType(dataType, false);

@@ -142,12 +142,9 @@ public final class Roberta {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            EncoderInputs.checkShapes(inputs);
-            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.bert().vocabSize(), "vocab_size");
-            EncoderInputs.checkRange(inputs.get(1), "token_type_ids", config.bert().typeVocabSize(), "type_vocab_size");
+            EncoderInputs.check(inputs, config.bert().vocabSize(), config.bert().typeVocabSize());
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, new NDList(x, EncoderInputs.additiveMask(inputs.get(2), x.getDataType())),
-                    training);
+            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training);
         }
 
         @Override
@@ -159,7 +156,7 @@ public final class Roberta {
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
             embeddings.initialize(manager, dataType, inputShapes);
             Shape x = embeddings.getOutputShapes(inputShapes)[0];
-            encoder.initialize(manager, dataType, x, new Shape(x.get(0), 1, 1, x.get(1)));
+            encoder.initialize(manager, dataType, EncoderInputs.layerInputShapes(x));
         }
     }
 

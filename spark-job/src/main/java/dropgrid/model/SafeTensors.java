@@ -13,10 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A {@code .safetensors} file (Hugging Face): an 8-byte little-endian header length, a JSON header
@@ -25,7 +22,7 @@ import java.util.Set;
  * bytes are memory-mapped and converted to F32 on demand (F16 and BF16 in Java, because DJL 0.36 has
  * no BF16 and aborts the JVM on it).
  */
-public final class SafeTensors implements Weights {
+public final class SafeTensors extends CheckpointFile<SafeTensors.Entry> {
 
     /** The element types this reader converts to F32. */
     enum Dtype {
@@ -40,14 +37,14 @@ public final class SafeTensors implements Weights {
         }
     }
 
-    private record Entry(String dtype, long[] shape, long begin, long end) {}
+    record Entry(String dtype, long[] shape, long begin, long end) implements CheckpointFile.Stored {}
 
     private final Path file;
     private final FileChannel channel;
     private final long dataStart;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
 
     private SafeTensors(Path file) throws IOException {
+        super(file);
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         long size = channel.size();
@@ -74,7 +71,7 @@ public final class SafeTensors implements Weights {
         }
         for (Map.Entry<String, JsonNode> field : json.properties()) {
             if (!field.getKey().equals("__metadata__")) {
-                entries.put(field.getKey(), entry(field.getKey(), field.getValue(), size - dataStart));
+                list(field.getKey(), entry(field.getKey(), field.getValue(), size - dataStart));
             }
         }
     }
@@ -120,23 +117,8 @@ public final class SafeTensors implements Weights {
     }
 
     @Override
-    public String source() {
-        return file.toString();
-    }
-
-    @Override
-    public Set<String> names() {
-        return Collections.unmodifiableSet(entries.keySet());
-    }
-
-    @Override
-    public long[] shape(String name) {
-        return get(name).shape().clone();
-    }
-
-    @Override
     public float[] floats(String name) {
-        Entry e = get(name);
+        Entry e = stored(name);
         Dtype dtype;
         try {
             dtype = Dtype.valueOf(e.dtype());
@@ -189,14 +171,6 @@ public final class SafeTensors implements Weights {
             return sign == 0 ? magnitude : -magnitude;
         }
         return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
-    }
-
-    private Entry get(String name) {
-        Entry e = entries.get(name);
-        if (e == null) {
-            throw bad("no tensor " + name);
-        }
-        return e;
     }
 
     private IllegalArgumentException bad(String message) {

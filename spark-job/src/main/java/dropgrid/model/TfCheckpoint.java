@@ -10,11 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,7 +26,7 @@ import java.util.zip.CRC32C;
  * with the empty key is the {@code BundleHeaderProto} (num_shards). Tensor bytes are memory-mapped
  * from the data shards and checked against their masked CRC32C when read.
  */
-public final class TfCheckpoint implements Weights {
+public final class TfCheckpoint extends CheckpointFile<TfCheckpoint.Entry> {
 
     private static final long TABLE_MAGIC = 0xdb4775248b80fb57L;
     private static final int FOOTER_LENGTH = 48;
@@ -39,14 +36,15 @@ public final class TfCheckpoint implements Weights {
     private static final Map<Integer, SafeTensors.Dtype> FLOAT_DTYPES =
             Map.of(1, SafeTensors.Dtype.F32, 19, SafeTensors.Dtype.F16, 14, SafeTensors.Dtype.BF16);
 
-    private record Entry(int dtype, long[] shape, int shard, long offset, long size, int maskedCrc) {}
+    record Entry(int dtype, long[] shape, int shard, long offset, long size, int maskedCrc)
+            implements CheckpointFile.Stored {}
 
     private final Path index;
     private final List<Path> shards = new ArrayList<>();
     private final List<FileChannel> channels = new ArrayList<>();
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
 
     private TfCheckpoint(Path index) throws IOException {
+        super(index);
         this.index = index;
         ByteBuffer table = ByteBuffer.wrap(Files.readAllBytes(index)).order(ByteOrder.LITTLE_ENDIAN);
         if (table.limit() < FOOTER_LENGTH || table.getLong(table.limit() - 8) != TABLE_MAGIC) {
@@ -67,7 +65,7 @@ public final class TfCheckpoint implements Weights {
                 if (name.isEmpty()) {
                     numShards = header(kv[1]);
                 } else {
-                    entries.put(name, entry(name, kv[1]));
+                    list(name, entry(name, kv[1]));
                 }
             }
         }
@@ -80,7 +78,7 @@ public final class TfCheckpoint implements Weights {
             shards.add(shard);
             channels.add(FileChannel.open(shard, StandardOpenOption.READ));
         }
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+        for (Map.Entry<String, Entry> e : listed().entrySet()) {
             Entry t = e.getValue();
             if (t.shard() < 0 || t.shard() >= numShards) {
                 throw bad(index, "tensor " + e.getKey() + " is in shard " + t.shard() + " of " + numShards);
@@ -212,23 +210,8 @@ public final class TfCheckpoint implements Weights {
     }
 
     @Override
-    public String source() {
-        return index.toString();
-    }
-
-    @Override
-    public Set<String> names() {
-        return Collections.unmodifiableSet(entries.keySet());
-    }
-
-    @Override
-    public long[] shape(String name) {
-        return get(name).shape().clone();
-    }
-
-    @Override
     public float[] floats(String name) {
-        Entry e = get(name);
+        Entry e = stored(name);
         SafeTensors.Dtype dtype = FLOAT_DTYPES.get(e.dtype());
         Path shard = shards.get(e.shard());
         if (dtype == null) {
@@ -260,14 +243,6 @@ public final class TfCheckpoint implements Weights {
     /** TF masks stored CRCs so that CRCs of data containing CRCs stay well distributed (crc32c.h). */
     static int mask(int crc) {
         return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
-    }
-
-    private Entry get(String name) {
-        Entry e = entries.get(name);
-        if (e == null) {
-            throw bad(index, "no tensor " + name);
-        }
-        return e;
     }
 
     private static long varint(ByteBuffer b) {

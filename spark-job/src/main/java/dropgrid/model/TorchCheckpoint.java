@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -40,18 +39,17 @@ import java.util.zip.ZipFile;
  * other class, so a checkpoint cannot run code here, as {@code torch.load(weights_only=True)} refuses.
  * Storages are read when a tensor is asked for; F32, F16, BF16 and F64 convert to F32.
  */
-public final class TorchCheckpoint implements Weights {
+public final class TorchCheckpoint extends CheckpointFile<TorchCheckpoint.TensorRef> {
 
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
 
     /** A storage as a tensor refers to it: its key, element type and length. */
-    private record StorageRef(String key, String type, long numel) {}
+    record StorageRef(String key, String type, long numel) {}
 
     /** A tensor: a view of a storage at an element offset with a shape and strides. */
-    private record TensorRef(StorageRef storage, long offset, long[] shape, long[] stride) {}
+    record TensorRef(StorageRef storage, long offset, long[] shape, long[] stride) implements CheckpointFile.Stored {}
 
     private final Path file;
-    private final Map<String, TensorRef> tensors;
     private final ZipFile zip;
     private final String zipPrefix;
     /** Legacy format: where each storage's bytes begin in the file. */
@@ -59,8 +57,9 @@ public final class TorchCheckpoint implements Weights {
 
     private TorchCheckpoint(Path file, Map<String, TensorRef> tensors, ZipFile zip, String zipPrefix,
             Map<String, Long> legacyOffsets) {
+        super(file);
         this.file = file;
-        this.tensors = tensors;
+        tensors.forEach(this::list);
         this.zip = zip;
         this.zipPrefix = zipPrefix;
         this.legacyOffsets = legacyOffsets;
@@ -145,23 +144,8 @@ public final class TorchCheckpoint implements Weights {
     }
 
     @Override
-    public String source() {
-        return file.toString();
-    }
-
-    @Override
-    public Set<String> names() {
-        return Collections.unmodifiableSet(tensors.keySet());
-    }
-
-    @Override
-    public long[] shape(String name) {
-        return tensor(name).shape().clone();
-    }
-
-    @Override
     public float[] floats(String name) {
-        TensorRef t = tensor(name);
+        TensorRef t = stored(name);
         int size = elementSize(file, t.storage().type());
         long count = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact);
         if (count > Integer.MAX_VALUE) {
@@ -199,14 +183,6 @@ public final class TorchCheckpoint implements Weights {
                 throw new UncheckedIOException("cannot close " + file, e);
             }
         }
-    }
-
-    private TensorRef tensor(String name) {
-        TensorRef t = tensors.get(name);
-        if (t == null) {
-            throw new IllegalArgumentException(file + " has no tensor " + name);
-        }
-        return t;
     }
 
     private ByteBuffer storageBytes(StorageRef storage, int elementSize) {

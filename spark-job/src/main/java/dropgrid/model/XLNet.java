@@ -412,8 +412,7 @@ public final class XLNet {
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
-            EncoderInputs.checkShapes(inputs);
-            EncoderInputs.checkRange(inputs.get(0), "input_ids", config.vocabSize(), "vocab_size");
+            EncoderInputs.check(inputs, config.vocabSize());
             NDArray inputIds = inputs.get(0);
             NDArray tokenTypeIds = inputs.get(1);
             NDArray attentionMask = inputs.get(2);
@@ -433,12 +432,7 @@ public final class XLNet {
                     .toDevice(inputIds.getDevice(), false);
             NDArray masked = padKey.mul(notSelf); // (B, 1, T, T)
 
-            NDList states = new NDList(h);
-            for (XLNetLayer layer : layers) {
-                h = layer.forward(ps, new NDList(h, relative, segmentDiffers, masked), training).head();
-                states.add(h);
-            }
-            return states;
+            return LayerStack.run(ps, layers, new NDList(h, relative, segmentDiffers, masked), training);
         }
     }
 

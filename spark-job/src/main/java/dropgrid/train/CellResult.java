@@ -5,6 +5,8 @@ import dropgrid.kernels.Kernels;
 import dropgrid.model.ParameterCount;
 import dropgrid.vocabulary.Status;
 import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +106,17 @@ public record CellResult(
      *     operators, fp32 only, where the native kernels are absent; the log says why)
      */
     public record Execution(String device, String host, Instant startedAt, Instant finishedAt, long peakHeapBytes,
-            long peakRssBytes, String kernels) implements Serializable {}
+            long peakRssBytes, String kernels) implements Serializable {
+
+        /** This machine's host name, as rows, the status board and output locks record it. */
+        public static String localHost() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "unknown";
+            }
+        }
+    }
 
     /** A result without the per-layer analyses. */
     public CellResult(Cell cell, Status status, String failureReason, Layers layers, ParameterCount params,

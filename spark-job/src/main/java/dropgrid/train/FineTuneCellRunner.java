@@ -8,8 +8,6 @@ import dropgrid.kernels.Precision;
 import dropgrid.model.PretrainedModels;
 import dropgrid.vocabulary.DropStage;
 import dropgrid.vocabulary.Status;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -54,7 +52,7 @@ public final class FineTuneCellRunner implements CellRunner {
     @Override
     public CellResult run(Cell cell, Consumer<TrainingProgress> status) {
         Instant started = Instant.now();
-        String host = hostName();
+        String host = CellResult.Execution.localHost();
         Device device = cell.useGpu() ? Device.gpu(cell.gpu() == null ? 0 : cell.gpu()) : Device.cpu();
         try {
             MemoryProbe.reset();
@@ -161,13 +159,5 @@ public final class FineTuneCellRunner implements CellRunner {
 
     private static String tag(Cell cell) {
         return "cell " + cell.id() + " (" + cell.task() + " " + cell.strategy() + " K=" + cell.drop() + "): ";
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
     }
 }

@@ -3,7 +3,7 @@ package dropgrid.vocabulary;
 /** The unpruned baseline every grid runs once per model, task and seed: strategy {@code none}, K = 0. */
 public final class Baseline {
 
-    /** The baseline's strategy name; no drop strategy may use it. */
+    /** The baseline's strategy name, declared here only ({@code drop.Baseline} is the strategy). */
     public static final String STRATEGY = "none";
 
     private Baseline() {}

@@ -189,7 +189,7 @@ class StaticStrategiesTest {
             assertEquals(name.equals("alternate") ? "even-alternate" : name, built);
         }
         assertEquals(List.of(), Strategies.gridNames().stream()
-                .filter(n -> n.equals(Baseline.NAME) || n.equals(Explicit.NAME)).toList());
+                .filter(n -> n.equals(dropgrid.vocabulary.Baseline.STRATEGY) || n.equals(Explicit.NAME)).toList());
     }
 
     @Test

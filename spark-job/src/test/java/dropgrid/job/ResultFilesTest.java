@@ -36,7 +36,7 @@ class ResultFilesTest {
     static CellResult ok(Cell cell, double accuracy, Instant finished) {
         return new CellResult(cell, Status.OK, "", new CellResult.Layers(4, List.of(0, 1), List.of(0.5, 0.25), 0.0),
                 new ParameterCount(10, 8), new CellResult.Training(100, 25, 128, 1.0, 10.0),
-                new CellResult.Evaluation(Map.of("accuracy", accuracy), Double.NaN, 50, 0.5, 100.0),
+                new CellResult.Evaluation(Map.of("accuracy", accuracy), 100 * accuracy, 50, 0.5, 100.0),
                 new CellResult.Execution("cpu()", "h", finished.minusSeconds(5), finished, 1, 2, "native"));
     }
 
