@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,8 +30,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = ModelArgument.DESCRIPTION)
-    String model;
+    @Mixin ModelArgument modelArgument;
 
     @Option(names = "--batch", description = "B, examples per batch (default ${DEFAULT-VALUE}).")
     int batch = 32;
@@ -59,8 +59,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Result result = run(ModelArgument.localDir(model, spec.commandLine().getErr()), batch, tokens, keepLayers,
-                repeats);
+        Result result = run(modelArgument.localDir(spec.commandLine().getErr()), batch, tokens, keepLayers, repeats);
         spec.commandLine().getOut().println(JsonOutput.MAPPER.writeValueAsString(result));
         return 0;
     }

@@ -25,13 +25,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that describe one cell, shared by {@code finetune} and {@code bench finetune}. */
 final class CellOptions {
 
-    @Option(names = "--model", required = true, description = ModelArgument.DESCRIPTION)
-    String model;
+    @Mixin ModelArgument modelArgument;
 
     @Option(names = "--task", required = true, description = "GLUE task: CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI,"
             + " RTE, WNLI.")
@@ -124,7 +124,8 @@ final class CellOptions {
 
     /** The cell, with dynamic padding on or off whatever the options say (for benchmarks). */
     Cell cell(boolean dynamicPadding, PrintWriter err) {
-        Path dir = ModelArgument.localDir(model, err);
+        String model = modelArgument.model;
+        Path dir = modelArgument.localDir(err);
         // A remote model is read from its local copy, which the cell names as its source.
         String source = Location.of(model).isRemote() ? dir.toString() : model;
         Architecture architecture;

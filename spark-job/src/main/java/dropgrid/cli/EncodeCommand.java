@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,8 +32,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = ModelArgument.DESCRIPTION)
-    String model;
+    @Mixin ModelArgument modelArgument;
 
     @Option(names = "--keep-layers", split = ",", description = "Original layer indices to keep, ascending (default: all).")
     List<Integer> keepLayers;
@@ -81,7 +81,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = ModelArgument.localDir(model, spec.commandLine().getErr());
+        Path dir = modelArgument.localDir(spec.commandLine().getErr());
         Encoded encoded;
         if (input.text != null) {
             encoded = encode(dir, keepLayers, input.text.textA, input.text.textB, input.text.maxLength);
