@@ -29,13 +29,14 @@ import org.junit.jupiter.api.Test;
 class AnalysisTest {
 
     private static final Path DIR = Path.of("src/test/resources/analysis");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonNode expected;
     private NDManager manager;
 
     @BeforeEach
     void setUp() throws IOException {
-        expected = new ObjectMapper().readTree(DIR.resolve("expected.json").toFile());
+        expected = JSON.readTree(DIR.resolve("expected.json").toFile());
         manager = NDManager.newBaseManager();
     }
 
@@ -71,11 +72,7 @@ class AnalysisTest {
     }
 
     private static double[] doubles(JsonNode array) {
-        double[] out = new double[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asDouble();
-        }
-        return out;
+        return JSON.convertValue(array, double[].class);
     }
 
     private static void assertSeries(JsonNode want, List<Double> got, double tolerance, String what) {

@@ -21,9 +21,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -33,19 +32,9 @@ class FetchGlueCommandTest {
     private static final String BUILT_IN_PREFIX = "/datasets/nyu-mll/glue/resolve/bcdcba79d07bc864c1c254ccfcedcce55bcc9a8c/";
 
     @TempDir Path tmp;
-    private FakeHub hub;
+    @RegisterExtension final FakeHub hub = new FakeHub();
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-
-    @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
 
     @Test
     void fetchedRteIsReadableByGlueDataAndASecondRunFindsItCached() throws Exception {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,22 +33,14 @@ class HubModelCommandsTest {
     static final String COMMIT = "89abcdef0123456789abcdef0123456789abcdef";
 
     @TempDir Path tmp;
-    FakeHub hub;
-    FakeHub storage;
+    @RegisterExtension final FakeHub hub = new FakeHub();
+    @RegisterExtension final FakeHub storage = new FakeHub();
 
     @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
-        storage = new FakeHub();
+    void serve() throws IOException {
         for (String arch : List.of("bert", "distilbert", "roberta", "xlnet", "albert")) {
             hub.serveModel("test-org/tiny-" + arch, COMMIT, SMOKE.resolve(arch), Set.of("model.safetensors"), storage);
         }
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        storage.close();
     }
 
     @ParameterizedTest(name = "{0}")

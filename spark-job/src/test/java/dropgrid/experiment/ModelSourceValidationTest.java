@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A spec's model source is resolved, or rejected, at validation: names, pinned and unpinned Hub sources. */
@@ -25,21 +25,13 @@ class ModelSourceValidationTest {
     static final String COMMIT = "fedcba9876543210fedcba9876543210fedcba98";
 
     @TempDir Path dir;
-    FakeHub hub;
-    FakeHub storage;
+    @RegisterExtension final FakeHub hub = new FakeHub();
+    @RegisterExtension final FakeHub storage = new FakeHub();
 
     @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
-        storage = new FakeHub();
+    void serve() throws IOException {
         hub.serveModel("test-org/tiny-roberta", COMMIT, Path.of("src/test/resources/smoke/roberta"),
                 Set.of("model.safetensors"), storage);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        storage.close();
     }
 
     Grid load(String source) throws IOException {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.function.Executable;
 class MetricsTest {
 
     private static final double TOLERANCE = 1e-12;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void classificationMetricsMatchScikitLearn() throws IOException {
@@ -92,23 +93,15 @@ class MetricsTest {
 
     private static Iterable<JsonNode> goldenCases() throws IOException {
         try (InputStream in = MetricsTest.class.getResourceAsStream("/glue/metric_goldens.json")) {
-            return new ObjectMapper().readTree(in).get("cases");
+            return JSON.readTree(in).get("cases");
         }
     }
 
     private static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
-        }
-        return out;
+        return JSON.convertValue(array, int[].class);
     }
 
     private static double[] doubles(JsonNode array) {
-        double[] out = new double[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asDouble();
-        }
-        return out;
+        return JSON.convertValue(array, double[].class);
     }
 }

@@ -16,9 +16,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Resumable, checksummed downloads against an HTTP server on 127.0.0.1. */
@@ -37,19 +37,13 @@ class DownloadTest {
     }
 
     @TempDir Path dir;
-    private FakeHub hub;
+    @RegisterExtension final FakeHub hub = new FakeHub();
     private final Download download = new Download(Duration.ofSeconds(2));
     private long lastProgress;
 
     @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
+    void serve() {
         hub.serve("/f.parquet", CONTENT);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
     }
 
     @Test

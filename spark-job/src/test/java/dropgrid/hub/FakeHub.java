@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,14 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An HTTP file server on 127.0.0.1 for download tests: serves byte arrays by path (with extra headers
  * if asked), redirects, honours {@code Range: bytes=N-} with 206 (unless told not to), can drop the
  * connection part-way through its first answer, can demand a bearer token as the Hub does for gated
  * repositories (401 without one), and records every request's path, Range and Authorization headers.
+ * As a field with {@code @RegisterExtension} it is closed after each test.
  */
-public final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable, AfterEachCallback {
 
     /** One request as the server saw it; {@code range} and {@code authorization} are null when not sent. */
     public record Request(String path, String range, String authorization) {
@@ -47,8 +51,12 @@ public final class FakeHub implements AutoCloseable {
     private volatile long dropFirstAnswerAfter = -1;
     private volatile long stallFirstAnswerAfter = -1;
 
-    public FakeHub() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    public FakeHub() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a server socket on 127.0.0.1", e);
+        }
         server.createContext("/", this::handle);
         // One thread per request: a stalled answer must not hold back the client's retry.
         server.setExecutor(threads);
@@ -204,5 +212,10 @@ public final class FakeHub implements AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 }

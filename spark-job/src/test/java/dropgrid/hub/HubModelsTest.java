@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Model downloads from a fake Hub on 127.0.0.1 serving the tiny smoke models. */
@@ -26,20 +26,12 @@ class HubModelsTest {
     static final String REPO = "test-org/tiny-roberta";
 
     @TempDir Path cache;
-    FakeHub hub;
-    FakeHub storage;
+    @RegisterExtension final FakeHub hub = new FakeHub();
+    @RegisterExtension final FakeHub storage = new FakeHub();
 
     @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
-        storage = new FakeHub();
+    void serve() throws IOException {
         hub.serveModel(REPO, COMMIT, SMOKE.resolve("roberta"), Set.of("model.safetensors"), storage);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-        storage.close();
     }
 
     @Test

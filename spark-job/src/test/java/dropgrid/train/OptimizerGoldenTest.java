@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class OptimizerGoldenTest {
 
     private static final double TOLERANCE = 1e-6;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void fusedAdamWScheduleAndClippingMatchPyTorchStepByStep() throws IOException {
@@ -44,7 +45,7 @@ class OptimizerGoldenTest {
 
     private JsonNode goldens() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/train/optimizer_goldens.json")) {
-            return new ObjectMapper().readTree(in);
+            return JSON.readTree(in);
         }
     }
 
@@ -110,18 +111,10 @@ class OptimizerGoldenTest {
     }
 
     private static float[] toFloats(JsonNode array) {
-        float[] out = new float[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) array.get(i).asDouble();
-        }
-        return out;
+        return JSON.convertValue(array, float[].class);
     }
 
     private static long[] toLongs(JsonNode array) {
-        long[] out = new long[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asLong();
-        }
-        return out;
+        return JSON.convertValue(array, long[].class);
     }
 }
