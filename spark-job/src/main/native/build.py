@@ -37,7 +37,7 @@ WHEEL_SIZE = 821174704
 INCLUDE_SPAN_SHA256 = "cb46e4be27ff2268187bc244ad17da9e6c436e4f00052505681626759b4d263e"
 INCLUDE_PREFIX = "torch/include/"
 
-COMPILE_FLAGS = ["-std=c++17", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-D_GLIBCXX_USE_CXX11_ABI=1",
+COMPILE_FLAGS = ["-std=c++17", "-O3", "-fPIC", "-shared", "-fvisibility=hidden", "-D_GLIBCXX_USE_CXX11_ABI=1",
                  "-Wall", "-Wno-unused-parameter"]
 
 

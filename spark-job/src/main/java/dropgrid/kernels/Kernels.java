@@ -14,8 +14,8 @@ import java.util.List;
  * block and a linear layer, each computed in the calling thread's {@link Precision}.
  *
  * <p>With the {@link TorchNative native kernels} a block is one call into libtorch: 16-bit tensors never
- * reach DJL, q, k and v are one matmul, attention is {@code scaled_dot_product_attention}, and a block's
- * intermediates are freed as soon as autograd is done with them. Without them the same math runs on
+ * reach DJL, q, k and v are one matmul, fp32 matmuls on the CPU run on oneDNN, dropout masks are drawn by
+ * a vectorised kernel, and a block's intermediates are freed as soon as autograd is done with them. Without them the same math runs on
  * DJL's operators, in fp32 only. Inputs and outputs are fp32 either way.
  */
 public final class Kernels {
@@ -123,6 +123,19 @@ public final class Kernels {
         }
         requireFp32("linear");
         return Linear.linear(x, weight, bias).head();
+    }
+
+    /**
+     * {@code torch.nn.functional.dropout}: in training each element is kept with probability {@code 1 - p}
+     * and scaled by {@code 1 / (1 - p)}, the others are zeroed; outside training {@code x} itself. The
+     * native kernel draws its mask from libtorch's seed ({@code Engine.setRandomSeed}), the same for any
+     * number of threads.
+     */
+    public static NDArray dropout(NDArray x, double p, boolean training) {
+        if (nativeKernels()) {
+            return training && p > 0 ? wrap(x, TorchNative.dropout(handle(x), p, true)) : x;
+        }
+        return Dropout.dropout(x, (float) p, training).head();
     }
 
     /**

@@ -6,7 +6,7 @@ import ai.djl.nn.norm.Dropout;
 /**
  * Multi-head scaled dot-product attention (Vaswani et al. 2017, §3.2): softmax(q kᵀ / √H + mask) v per
  * head, on DJL's operators: the attention of {@link Kernels#attentionBlock} where the native kernels
- * (which call libtorch's fused {@code scaled_dot_product_attention}) are absent.
+ * are absent.
  *
  * <p>Shapes: B batch, T tokens, E hidden size, N heads, H = E / N.
  */

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
@@ -178,7 +177,7 @@ public final class Albert {
                     .add(tokenTypeEmbeddings.forward(ps, new NDList(inputs.get(1)), training).head())
                     .add(positionEmbeddings.forward(ps, new NDList(positions), training).head());
             x = layerNorm.forward(ps, new NDList(x), training).head();
-            return Dropout.dropout(x, (float) config.hiddenDropoutProb(), training);
+            return new NDList(Kernels.dropout(x, config.hiddenDropoutProb(), training));
         }
 
         @Override
@@ -460,7 +459,7 @@ public final class Albert {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray pooled = albert.forward(ps, inputs, training).get(1);
-            pooled = Dropout.dropout(pooled, (float) config.classifierDropoutProb(), training).head();
+            pooled = Kernels.dropout(pooled, config.classifierDropoutProb(), training);
             return classifier.forward(ps, new NDList(pooled), training);
         }
 

@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
@@ -53,7 +52,7 @@ public final class Bert {
         private final EmbeddingLookup positionEmbeddings;
         private final EmbeddingLookup tokenTypeEmbeddings;
         private final LayerNorm layerNorm;
-        private final Dropout dropout;
+        private final double dropout;
         private final int maxPositions;
         private final Function<NDArray, NDArray> positionIds;
 
@@ -74,7 +73,7 @@ public final class Bert {
             positionEmbeddings = addChildBlock("position_embeddings", new EmbeddingLookup(maxPositions, E));
             tokenTypeEmbeddings = addChildBlock("token_type_embeddings", new EmbeddingLookup(config.typeVocabSize(), E));
             layerNorm = addChildBlock("LayerNorm", layerNorm(config));
-            dropout = addChildBlock("dropout", dropout(config.hiddenDropoutProb()));
+            dropout = config.hiddenDropoutProb();
         }
 
         @Override
@@ -93,7 +92,7 @@ public final class Bert {
                     .add(tokenTypeEmbeddings.forward(ps, new NDList(tokenTypeIds), training).head())
                     .add(positionEmbeddings.forward(ps, new NDList(positions), training).head());
             x = layerNorm.forward(ps, new NDList(x), training).head();
-            return dropout.forward(ps, new NDList(x), training);
+            return new NDList(Kernels.dropout(x, dropout, training));
         }
 
         @Override
@@ -109,7 +108,6 @@ public final class Bert {
             tokenTypeEmbeddings.initialize(manager, dataType, ids);
             Shape[] x = wordEmbeddings.getOutputShapes(new Shape[] {ids});
             layerNorm.initialize(manager, dataType, x);
-            dropout.initialize(manager, dataType, x);
         }
     }
 
@@ -416,7 +414,7 @@ public final class Bert {
     public static final class BertForSequenceClassification extends AbstractBlock implements SequenceClassifier {
         private final int numOutputs;
         private final BertModel bert;
-        private final Dropout dropout;
+        private final double dropout;
         private final Linear classifier;
 
         /** @param numOutputs classes, or 1 for regression (STS-B) */
@@ -424,7 +422,7 @@ public final class Bert {
             super(VERSION);
             this.numOutputs = SequenceClassifier.checkNumOutputs(numOutputs);
             bert = addChildBlock("bert", new BertModel(config, keptLayers));
-            dropout = addChildBlock("dropout", dropout(config.classifierDropout()));
+            dropout = config.classifierDropout();
             classifier = addChildBlock("classifier", linear(numOutputs));
             classifier.setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
         }
@@ -432,7 +430,7 @@ public final class Bert {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray pooled = bert.forward(ps, inputs, training).get(1);
-            pooled = dropout.forward(ps, new NDList(pooled), training).head();
+            pooled = Kernels.dropout(pooled, dropout, training);
             return classifier.forward(ps, new NDList(pooled), training);
         }
 
@@ -445,7 +443,6 @@ public final class Bert {
         protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
             bert.initialize(manager, dataType, inputs);
             Shape pooled = bert.getOutputShapes(inputs)[1];
-            dropout.initialize(manager, dataType, pooled);
             classifier.initialize(manager, dataType, pooled);
         }
 
@@ -547,7 +544,4 @@ public final class Bert {
         return LayerNorm.builder().axis(2).optEpsilon((float) config.layerNormEps()).build();
     }
 
-    private static Dropout dropout(double rate) {
-        return Dropout.builder().optRate((float) rate).build();
-    }
 }

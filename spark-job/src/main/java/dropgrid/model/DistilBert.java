@@ -10,7 +10,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
@@ -159,7 +158,7 @@ public final class DistilBert {
             NDArray x = wordEmbeddings.forward(ps, new NDList(inputIds), training).head()
                     .add(positionEmbeddings.forward(ps, new NDList(positions), training).head());
             x = layerNorm.forward(ps, new NDList(x), training).head();
-            return Dropout.dropout(x, config.dropout(), training);
+            return new NDList(Kernels.dropout(x, config.dropout(), training));
         }
     }
 
@@ -395,7 +394,7 @@ public final class DistilBert {
             NDArray hidden = distilbert.forward(ps, inputs, training).head();
             NDArray first = hidden.get(new NDIndex(":, 0, :"));
             NDArray pooled = Activation.relu(preClassifier.forward(ps, new NDList(first), training).head());
-            pooled = Dropout.dropout(pooled, config.seqClassifDropout(), training).head();
+            pooled = Kernels.dropout(pooled, config.seqClassifDropout(), training);
             return classifier.forward(ps, new NDList(pooled), training);
         }
     }

@@ -8,11 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
+import dropgrid.kernels.Kernels;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -184,9 +184,9 @@ public final class Roberta {
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.head().get(":, 0, :");
-            x = Dropout.dropout(x, dropout, training).head();
+            x = Kernels.dropout(x, dropout, training);
             x = dense.forward(ps, new NDList(x), training).head().tanh();
-            x = Dropout.dropout(x, dropout, training).head();
+            x = Kernels.dropout(x, dropout, training);
             return outProj.forward(ps, new NDList(x), training);
         }
 

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
@@ -231,10 +230,10 @@ public final class XLNet {
             NDArray scores = content.add(position).add(segment)
                     .mul(Scalars.like(content, 1.0 / Math.sqrt(H)))
                     .sub(masked.mul(1e30f));
-            NDArray probabilities = Dropout.dropout(scores.softmax(-1), config.dropout(), training).head();
+            NDArray probabilities = Kernels.dropout(scores.softmax(-1), config.dropout(), training);
             NDArray attended = probabilities.matMul(vHead).transpose(0, 2, 1, 3).reshape(B, T, N * H);
             NDArray out = attended.matMul(reshaped(ps, o, h, training, E, N * H).transpose());
-            out = Dropout.dropout(out, config.dropout(), training).head();
+            out = Kernels.dropout(out, config.dropout(), training);
             return layerNorm.forward(ps, new NDList(out.add(h)), training);
         }
 
@@ -408,7 +407,7 @@ public final class XLNet {
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDList all = hiddenStates(ps, inputs, training);
             // HF applies dropout once more to the last layer's output.
-            return Dropout.dropout(all.get(all.size() - 1), config.dropout(), training);
+            return new NDList(Kernels.dropout(all.get(all.size() - 1), config.dropout(), training));
         }
 
         @Override
@@ -422,10 +421,10 @@ public final class XLNet {
             long t = inputIds.getShape().get(1);
 
             NDArray embedded = wordEmbedding.forward(ps, new NDList(inputIds), training).head();
-            NDArray h = Dropout.dropout(embedded, config.dropout(), training).head();
-            NDArray relative = Dropout.dropout(
+            NDArray h = Kernels.dropout(embedded, config.dropout(), training);
+            NDArray relative = Kernels.dropout(
                     relativePositionalEncoding(manager, t, config).toDevice(inputIds.getDevice(), false),
-                    config.dropout(), training).head();
+                    config.dropout(), training);
             NDArray segmentDiffers = tokenTypeIds.expandDims(2).neq(tokenTypeIds.expandDims(1))
                     .toType(h.getDataType(), false)
                     .expandDims(1); // (B, 1, T, T)
@@ -500,7 +499,7 @@ public final class XLNet {
             NDArray hidden = transformer.forward(ps, inputs, training).head();
             NDArray last = hidden.get(new NDIndex(":, -1, :"));
             NDArray pooled = summary.forward(ps, new NDList(last), training).head().tanh();
-            pooled = Dropout.dropout(pooled, config.summaryLastDropout(), training).head();
+            pooled = Kernels.dropout(pooled, config.summaryLastDropout(), training);
             return logitsProj.forward(ps, new NDList(pooled), training);
         }
     }
