@@ -13,7 +13,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
-        cli.getErr().println("dropgrid " + cli.getCommandName() + ": " + message(e));
+        // Bad input says all there is to say itself; a cause would repeat it, or show a Java class name.
+        boolean badInput = e instanceof IllegalArgumentException;
+        cli.getErr().println("dropgrid " + cli.getCommandName() + ": " + (badInput ? first(e) : message(e)));
         if ("1".equals(System.getenv("DROPGRID_DEBUG"))) {
             e.printStackTrace(cli.getErr());
         }
@@ -27,6 +29,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         cli.getErr().println(name + ": " + e.getMessage() + " (`" + name + " --help` lists the options)");
         cli.getErr().flush();
         return 2;
+    }
+
+    private static String first(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static String message(Throwable e) {

@@ -4,6 +4,8 @@ import dropgrid.storage.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,6 +50,56 @@ public final class Logs {
             return;  // no log file: the console stays as it is
         }
         configure(file);
+        System.setErr(new PrintStream(new AsideLines(System.err, "SLF4J: "), true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A stream that sends whole lines starting with {@code prefix} to the log and the others on: the
+     * AWS SDK bundle's own copy of slf4j 1.7 prints its binding complaints to stderr on every S3 use.
+     */
+    private static final class AsideLines extends OutputStream {
+
+        private final PrintStream out;
+        private final byte[] prefix;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        AsideLines(PrintStream out, String prefix) {
+            this.out = out;
+            this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                line.reset();
+                if (java.util.Arrays.equals(bytes, 0, Math.min(prefix.length, bytes.length), prefix, 0,
+                        Math.min(prefix.length, bytes.length)) && bytes.length >= prefix.length) {
+                    org.slf4j.LoggerFactory.getLogger("stderr").info("{}",
+                            new String(bytes, StandardCharsets.UTF_8).stripTrailing());
+                } else {
+                    out.write(bytes, 0, bytes.length);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            // A partial line (a progress line redrawn in place) goes out as it is.
+            if (line.size() > 0 && !startsWithPrefixSoFar()) {
+                byte[] bytes = line.toByteArray();
+                line.reset();
+                out.write(bytes, 0, bytes.length);
+            }
+            out.flush();
+        }
+
+        private boolean startsWithPrefixSoFar() {
+            byte[] bytes = line.toByteArray();
+            int n = Math.min(bytes.length, prefix.length);
+            return java.util.Arrays.equals(bytes, 0, n, prefix, 0, n);
+        }
     }
 
     /** Moves the log under {@code <output>/logs/} (for a remote output: uploads it there at {@link #finish}). */

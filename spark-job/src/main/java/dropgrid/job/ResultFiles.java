@@ -208,8 +208,10 @@ public final class ResultFiles {
         try {
             row = JSON.readValue(bytes, ResultRow.class);
         } catch (JsonParseException e) {
-            return "not valid JSON: " + firstLine(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
+            // Jackson names the start of an unclosed object by its source, which says nothing here.
+            String what = firstLine(e.getOriginalMessage()).replaceAll(" \\(start marker at \\[Source: .*\\]\\)", "");
+            return "not valid JSON: " + what + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
         } catch (JsonMappingException e) {
             String column = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").collect(Collectors.joining("."));

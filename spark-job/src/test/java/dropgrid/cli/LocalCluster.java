@@ -127,6 +127,18 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until no worker has an executor JVM left (a killed driver's executors are stopped by their workers). */
+    void awaitNoExecutors() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (workers.stream().anyMatch(w -> w.isAlive()
+                && w.toHandle().descendants().anyMatch(ProcessHandle::isAlive))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("executors still run 120 s after their application ended");
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private Process start(String name, String mainClass, List<String> args) throws IOException {
         return ChildJvm.start(List.of("-Xmx256m"), mainClass, args,
                 Map.of("SPARK_HOME", dir.resolve("spark-home").toString(), "SPARK_SCALA_VERSION", "2.13"),
