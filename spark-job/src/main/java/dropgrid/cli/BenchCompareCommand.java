@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Prints one JSON object: each side's median step seconds and peak RSS, dropgrid's speed-up over
  * each HF variant, and dropgrid's MFU (model FLOPs per second over the matmul peak that HF's script
- * measured with the same libtorch, precision and threads). The sides run one after the other, never
+ * measured with the same libtorch, precision and threads: the better of torch.mm and oneDNN, since for
+ * fp32 torch.mm takes MKL, which runs its AVX2 code on AMD CPUs). The sides run one after the other, never
  * at once; a shared machine makes any single run slow, so compare ratios from one invocation.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
