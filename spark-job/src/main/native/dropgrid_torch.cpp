@@ -245,7 +245,7 @@ struct Dropout : torch::autograd::Function<Dropout> {
   }
 };
 
-at::Tensor activate(const at::Tensor& x, jint activation) {
+at::Tensor activate(const at::Tensor& x, int activation) {
   switch (activation) {
     case 0: return at::gelu(x);
     case 1: return at::gelu(x, "tanh");
@@ -274,6 +274,37 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
   return product(dropoutIf(at::softmax(scores, -1), p, training), v);
 }
 
+// BERT's attention block: LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask
+// additive (B, 1, 1, T), cast to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv,
+// wo, bo, lnWeight, lnBias.
+at::Tensor attentionBlock(const at::Tensor& x, const at::Tensor& mask, const std::vector<at::Tensor>& w,
+    int64_t heads, double eps, double attentionDropout, double hiddenDropout, bool training, at::ScalarType type) {
+  TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
+  TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
+  int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
+  // One GEMM for q, k and v: three weights concatenated once per call, cast with them. unbind, not
+  // indexing: its backward stacks the three gradients once, where three selects would each fill a
+  // zero tensor of all three and add them.
+  auto qkv = linearIn(x, at::cat({w[0], w[2], w[4]}), at::cat({w[1], w[3], w[5]}), type)
+                 .view({B, T, 3, heads, H})
+                 .permute({2, 0, 3, 1, 4})  // (3, B, N, T, H)
+                 .unbind(0);
+  auto context = attend(qkv[0], qkv[1], qkv[2], mask.to(type), attentionDropout, training);
+  context = context.transpose(1, 2).reshape({B, T, E});
+  auto out = dropoutIf(linearIn(context, w[6], w[7], type), hiddenDropout, training);
+  return at::layer_norm(out + x, {E}, w[8], w[9], eps);
+}
+
+// The feed-forward block: LayerNorm(x + dropout(w2(dropout_inner(act(w1(x)))))). Weights w1, b1, w2, b2,
+// lnWeight, lnBias.
+at::Tensor feedForwardBlock(const at::Tensor& x, const std::vector<at::Tensor>& w, int activation, double eps,
+    double innerDropout, double hiddenDropout, bool training, at::ScalarType type) {
+  TORCH_CHECK(w.size() == 6, "feedForwardBlock takes 6 weights, got ", w.size());
+  auto inner = dropoutIf(activate(linearIn(x, w[0], w[1], type), activation), innerDropout, training);
+  auto out = dropoutIf(linearIn(inner, w[2], w[3], type), hiddenDropout, training);
+  return at::layer_norm(out + x, {x.size(-1)}, w[4], w[5], eps);
+}
+
 }  // namespace
 
 extern "C" {
@@ -282,43 +313,25 @@ JNIEXPORT jstring JNICALL Java_dropgrid_kernels_TorchNative_torchVersion(JNIEnv*
   return env->NewStringUTF(TORCH_VERSION);
 }
 
-// BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same):
-// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask additive (B, 1, 1, T), cast
-// to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
+// BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same), see
+// attentionBlock below.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv* env, jclass, jlong jx,
     jlong jmask, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
     jboolean training, jint precision) {
   return guarded<jlong>(env, [&] {
-    const at::Tensor& x = tensor(jx);
-    auto w = tensors(env, jweights);
-    TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
-    TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
-    auto type = computeType(precision);
-    int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
-    // One GEMM for q, k and v: three weights concatenated once per call, cast with them.
-    auto qkv = linearIn(x, at::cat({w[0], w[2], w[4]}), at::cat({w[1], w[3], w[5]}), type)
-                   .view({B, T, 3, heads, H})
-                   .permute({2, 0, 3, 1, 4});  // (3, B, N, T, H)
-    auto context = attend(qkv[0], qkv[1], qkv[2], tensor(jmask).to(type), attentionDropout, training);
-    context = context.transpose(1, 2).reshape({B, T, E});
-    auto out = dropoutIf(linearIn(context, w[6], w[7], type), hiddenDropout, training);
-    return handle(at::layer_norm(out + x, {E}, w[8], w[9], eps));
+    return handle(attentionBlock(tensor(jx), tensor(jmask), tensors(env, jweights), heads, eps, attentionDropout,
+        hiddenDropout, training, computeType(precision)));
   });
 }
 
-// The feed-forward block (HF BertIntermediate + BertOutput, XLNetFeedForward, ALBERT's ffn):
-// LayerNorm(x + dropout(w2(dropout_inner(act(w1(x)))))). Weights w1, b1, w2, b2, lnWeight, lnBias.
+// The feed-forward block (HF BertIntermediate + BertOutput, XLNetFeedForward, ALBERT's ffn), see
+// feedForwardBlock below.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_feedForwardBlock(JNIEnv* env, jclass, jlong jx,
     jlongArray jweights, jint activation, jdouble eps, jdouble innerDropout, jdouble hiddenDropout,
     jboolean training, jint precision) {
   return guarded<jlong>(env, [&] {
-    const at::Tensor& x = tensor(jx);
-    auto w = tensors(env, jweights);
-    TORCH_CHECK(w.size() == 6, "feedForwardBlock takes 6 weights, got ", w.size());
-    auto type = computeType(precision);
-    auto inner = dropoutIf(activate(linearIn(x, w[0], w[1], type), activation), innerDropout, training);
-    auto out = dropoutIf(linearIn(inner, w[2], w[3], type), hiddenDropout, training);
-    return handle(at::layer_norm(out + x, {x.size(-1)}, w[4], w[5], eps));
+    return handle(feedForwardBlock(tensor(jx), tensors(env, jweights), activation, eps, innerDropout, hiddenDropout,
+        training, computeType(precision)));
   });
 }
 
