@@ -21,8 +21,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace at::native {
@@ -149,9 +153,151 @@ bool onOneDnn(const at::Tensor& x) {
   return x.scalar_type() == at::kFloat && x.is_cpu() && oneDnnFp32();
 }
 
-at::Tensor linearIn(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, at::ScalarType type) {
-  if (type == at::kFloat && onOneDnn(x)) return OneDnnLinear::apply(x, w, b);
-  return at::linear(x.to(type), w.to(type), b.to(type));
+// 16-bit copies of the CPU weights, kept from one step to the next (2 bytes a parameter). Casting a BERT
+// layer's fp32 weights in its forward pass reads 28 MB that are no longer in any cache: ~3 ms a layer at
+// 1 thread here, the largest cost besides the matmuls, with the fp32 concatenation of q, k and v another
+// ~1 ms. AdamW writes the copies instead, chunk by chunk while the new weights are still in the cache
+// (adamwStep). A copy is valid while its sources live and their version counters (bumped by every in-place
+// change) are the ones it was made from; anything else is a miss and casts afresh.
+class WeightCopies {
+  struct Entry;
+
+ public:
+  // The sources concatenated along dim 0 and cast to type (one source: just cast).
+  at::Tensor get(const std::vector<at::Tensor>& sources, at::ScalarType type) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = entries_.find(sources[0].unsafeGetTensorImpl());
+    if (found != entries_.end() && found->second->matches(sources, type)) return found->second->copy;
+    sweep();
+    auto entry = std::make_shared<Entry>();
+    for (const auto& s : sources) {
+      entry->sources.emplace_back(s.getIntrusivePtr());
+      entry->versions.push_back(s._version());
+    }
+    {
+      at::NoGradGuard noGrad;
+      entry->copy = (sources.size() == 1 ? sources[0] : at::cat(sources)).to(type);
+    }
+    for (size_t i = 0; i < sources.size(); i++) bySource_[sources[i].unsafeGetTensorImpl()] = {entry, i};
+    entries_[sources[0].unsafeGetTensorImpl()] = entry;
+    return entry->copy;
+  }
+
+  // Where the kept copies hold param's values (its rows of a copy, flat), for the optimiser to write its
+  // new values into; nullopt when param has no copy.
+  struct Rows {
+    at::Tensor values;
+    std::shared_ptr<Entry> entry;
+    size_t index;
+  };
+
+  std::optional<Rows> rowsOf(const at::Tensor& param) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = bySource_.find(param.unsafeGetTensorImpl());
+    if (found == bySource_.end()) return std::nullopt;
+    auto& [entry, index] = found->second;
+    int64_t numel = param.numel();
+    if (entry->sources[index].expired() || !param.is_contiguous() ||
+        entry->copy.numel() != numel * static_cast<int64_t>(entry->sources.size())) {
+      return std::nullopt;
+    }
+    // the sources of one copy have one shape (q, k, v): param's rows start at index·numel
+    return Rows{entry->copy.view(-1).narrow(0, static_cast<int64_t>(index) * numel, numel), entry, index};
+  }
+
+  // After rows.values holds param's values again: the copy is current for param's version.
+  void written(const Rows& rows, const at::Tensor& param) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rows.entry->versions[rows.index] = param._version();
+  }
+
+  // Drops the copies whose sources are gone (a finished cell's model).
+  void releaseDead() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sweep();
+  }
+
+ private:
+  struct Entry {
+    std::vector<c10::weak_intrusive_ptr<c10::TensorImpl>> sources;
+    std::vector<int64_t> versions;
+    at::Tensor copy;
+
+    bool matches(const std::vector<at::Tensor>& given, at::ScalarType type) const {
+      if (given.size() != sources.size() || copy.scalar_type() != type) return false;
+      for (size_t i = 0; i < given.size(); i++) {
+        if (sources[i].expired() || sources[i]._unsafe_get_target() != given[i].unsafeGetTensorImpl() ||
+            versions[i] != given[i]._version()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  };
+
+  void sweep() {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      bool dead = std::any_of(it->second->sources.begin(), it->second->sources.end(),
+          [](const auto& s) { return s.expired(); });
+      it = dead ? entries_.erase(it) : std::next(it);
+    }
+    for (auto it = bySource_.begin(); it != bySource_.end();) {
+      it = it->second.first->sources[it->second.second].expired() ? bySource_.erase(it) : std::next(it);
+    }
+  }
+
+  std::mutex mutex_;
+  std::unordered_map<const c10::TensorImpl*, std::shared_ptr<Entry>> entries_;  // by first source
+  std::unordered_map<const c10::TensorImpl*, std::pair<std::shared_ptr<Entry>, size_t>> bySource_;
+};
+
+WeightCopies& weightCopies() {
+  static auto* copies = new WeightCopies();  // never destroyed: tensors may outlive static destruction
+  return *copies;
+}
+
+// The sources (fp32 master weights, concatenated along dim 0 when several) in the compute type, as a
+// differentiable function of them: the gradient is split back and cast to each source's type, as
+// torch's cat and cast compute it. CPU weights come from the kept copies.
+struct WeightIn : torch::autograd::Function<WeightIn> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, at::TensorList sources, int64_t type) {
+    ctx->saved_data["count"] = static_cast<int64_t>(sources.size());
+    ctx->saved_data["type"] = static_cast<int64_t>(sources[0].scalar_type());
+    // A new tensor on the kept storage (not a view, sharing its version counter), so that autograd records
+    // this call on it and not on the copy, and a refresh before the backward pass fails loudly.
+    auto copy = weightCopies().get(sources.vec(), static_cast<at::ScalarType>(type));
+    auto* impl = copy.unsafeGetTensorImpl();
+    return at::Tensor(impl->shallow_copy_and_detach(impl->version_counter(), /*allow_tensor_metadata_change=*/false));
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+      torch::autograd::variable_list grads) {
+    int64_t count = ctx->saved_data["count"].toInt();
+    auto type = static_cast<at::ScalarType>(ctx->saved_data["type"].toInt());
+    auto parts = grads[0].chunk(count, 0);
+    torch::autograd::variable_list out(count + 1);  // one per source, none for type
+    for (int64_t i = 0; i < count; i++) {
+      if (ctx->needs_input_grad(i)) out[i] = parts[i].to(type);
+    }
+    return out;
+  }
+};
+
+at::Tensor weightIn(const std::vector<at::Tensor>& sources, at::ScalarType type) {
+  if (type == at::kFloat || !sources[0].is_cpu()) {
+    return (sources.size() == 1 ? sources[0] : at::cat(sources)).to(type);
+  }
+  return WeightIn::apply(at::TensorList(sources), static_cast<int64_t>(type));
+}
+
+// x·wᵀ + b in the compute type; w and b are each one weight or several concatenated along dim 0.
+at::Tensor linearIn(const at::Tensor& x, const std::vector<at::Tensor>& w, const std::vector<at::Tensor>& b,
+    at::ScalarType type) {
+  if (type == at::kFloat && onOneDnn(x)) {
+    if (w.size() == 1) return OneDnnLinear::apply(x, w[0], b[0]);
+    return OneDnnLinear::apply(x, at::cat(w), at::cat(b));
+  }
+  return at::linear(x.to(type), weightIn(w, type), weightIn(b, type));
 }
 
 // a·b over the leading dimensions of (..., i, k) a and (..., k, j) b.
@@ -245,7 +391,7 @@ struct Dropout : torch::autograd::Function<Dropout> {
   }
 };
 
-at::Tensor activate(const at::Tensor& x, jint activation) {
+at::Tensor activate(const at::Tensor& x, int activation) {
   switch (activation) {
     case 0: return at::gelu(x);
     case 1: return at::gelu(x, "tanh");
@@ -274,6 +420,80 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
   return product(dropoutIf(at::softmax(scores, -1), p, training), v);
 }
 
+// BERT's attention block: LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask
+// additive (B, 1, 1, T), cast to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv,
+// wo, bo, lnWeight, lnBias.
+at::Tensor attentionBlock(const at::Tensor& x, const at::Tensor& mask, const std::vector<at::Tensor>& w,
+    int64_t heads, double eps, double attentionDropout, double hiddenDropout, bool training, at::ScalarType type) {
+  TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
+  TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
+  int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
+  // One GEMM for q, k and v: three weights concatenated (and cast once per optimiser step). unbind, not
+  // indexing: its backward stacks the three gradients once, where three selects would each fill a
+  // zero tensor of all three and add them.
+  auto qkv = linearIn(x, {w[0], w[2], w[4]}, {w[1], w[3], w[5]}, type)
+                 .view({B, T, 3, heads, H})
+                 .permute({2, 0, 3, 1, 4})  // (3, B, N, T, H)
+                 .unbind(0);
+  auto context = attend(qkv[0], qkv[1], qkv[2], mask.to(type), attentionDropout, training);
+  context = context.transpose(1, 2).reshape({B, T, E});
+  auto out = dropoutIf(linearIn(context, {w[6]}, {w[7]}, type), hiddenDropout, training);
+  return at::layer_norm(out + x, {E}, w[8], w[9], eps);
+}
+
+// The feed-forward block: LayerNorm(x + dropout(w2(dropout_inner(act(w1(x)))))). Weights w1, b1, w2, b2,
+// lnWeight, lnBias.
+at::Tensor feedForwardBlock(const at::Tensor& x, const std::vector<at::Tensor>& w, int activation, double eps,
+    double innerDropout, double hiddenDropout, bool training, at::ScalarType type) {
+  TORCH_CHECK(w.size() == 6, "feedForwardBlock takes 6 weights, got ", w.size());
+  auto inner = dropoutIf(activate(linearIn(x, {w[0]}, {w[1]}, type), activation), innerDropout, training);
+  auto out = dropoutIf(linearIn(inner, {w[2]}, {w[3]}, type), hiddenDropout, training);
+  return at::layer_norm(out + x, {x.size(-1)}, w[4], w[5], eps);
+}
+
+// One torch.optim.AdamW(fused=True) step over a parameter group (see the JNI adamw below).
+void adamwStep(const std::vector<at::Tensor>& params, const std::vector<at::Tensor>& grads,
+    const std::vector<at::Tensor>& first, const std::vector<at::Tensor>& second, at::Tensor& step, double lr,
+    double beta1, double beta2, double weightDecay, double eps, const std::optional<at::Tensor>& gradScale,
+    const std::optional<at::Tensor>& foundInf) {
+  at::NoGradGuard noGrad;
+  step.add_(1);
+  // The kernel only reads the step counts: one tensor serves the whole group. A parameter with kept
+  // 16-bit copies is updated, then cast into its copies. On one thread that goes a chunk at a time, each
+  // chunk cast while its weights, gradients and moments (8 MB) are still in the cache: 3-4 % less CPU a
+  // bf16 BERT layer step (forward, backward, AdamW) than casting in the forward pass, measured here. On
+  // more threads each parameter is one update and one cast, each parallel: chunks (in one parallel region
+  // or one each) made AdamW 3x slower at 2 threads on this loaded machine.
+  int64_t chunk = at::get_num_threads() == 1 ? int64_t{1} << 19 : std::numeric_limits<int64_t>::max();
+  std::vector<at::Tensor> rest[4];
+  for (size_t i = 0; i < params.size(); i++) {
+    bool contiguous = grads[i].is_contiguous() && first[i].is_contiguous() && second[i].is_contiguous();
+    auto rows = contiguous ? weightCopies().rowsOf(params[i]) : std::nullopt;
+    if (!rows) {
+      rest[0].push_back(params[i]);
+      rest[1].push_back(grads[i]);
+      rest[2].push_back(first[i]);
+      rest[3].push_back(second[i]);
+      continue;
+    }
+    int64_t numel = params[i].numel();
+    for (int64_t from = 0; from < numel; from += std::min(chunk, numel)) {
+      int64_t n = std::min(chunk, numel - from);
+      auto part = [&](const at::Tensor& t) { return t.view(-1).narrow(0, from, n); };
+      at::_fused_adamw_({part(params[i])}, {part(grads[i])}, {part(first[i])}, {part(second[i])}, {}, {step}, lr,
+          beta1, beta2, weightDecay, eps, /*amsgrad=*/false, /*maximize=*/false, gradScale, foundInf);
+      rows->values.narrow(0, from, n).copy_(part(params[i]));
+    }
+    weightCopies().written(*rows, params[i]);
+  }
+  if (!rest[0].empty()) {
+    std::vector<at::Tensor> steps(rest[0].size(), step);
+    at::_fused_adamw_(rest[0], rest[1], rest[2], rest[3], {}, steps, lr, beta1, beta2, weightDecay, eps,
+        /*amsgrad=*/false, /*maximize=*/false, gradScale, foundInf);
+  }
+  if (foundInf) step.sub_(*foundInf);
+}
+
 }  // namespace
 
 extern "C" {
@@ -282,43 +502,25 @@ JNIEXPORT jstring JNICALL Java_dropgrid_kernels_TorchNative_torchVersion(JNIEnv*
   return env->NewStringUTF(TORCH_VERSION);
 }
 
-// BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same):
-// LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask additive (B, 1, 1, T), cast
-// to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv, wo, bo, lnWeight, lnBias.
+// BERT's attention block (HF BertAttention; DistilBERT, RoBERTa and ALBERT compute the same), see
+// attentionBlock below.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv* env, jclass, jlong jx,
     jlong jmask, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
     jboolean training, jint precision) {
   return guarded<jlong>(env, [&] {
-    const at::Tensor& x = tensor(jx);
-    auto w = tensors(env, jweights);
-    TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
-    TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
-    auto type = computeType(precision);
-    int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
-    // One GEMM for q, k and v: three weights concatenated once per call, cast with them.
-    auto qkv = linearIn(x, at::cat({w[0], w[2], w[4]}), at::cat({w[1], w[3], w[5]}), type)
-                   .view({B, T, 3, heads, H})
-                   .permute({2, 0, 3, 1, 4});  // (3, B, N, T, H)
-    auto context = attend(qkv[0], qkv[1], qkv[2], tensor(jmask).to(type), attentionDropout, training);
-    context = context.transpose(1, 2).reshape({B, T, E});
-    auto out = dropoutIf(linearIn(context, w[6], w[7], type), hiddenDropout, training);
-    return handle(at::layer_norm(out + x, {E}, w[8], w[9], eps));
+    return handle(attentionBlock(tensor(jx), tensor(jmask), tensors(env, jweights), heads, eps, attentionDropout,
+        hiddenDropout, training, computeType(precision)));
   });
 }
 
-// The feed-forward block (HF BertIntermediate + BertOutput, XLNetFeedForward, ALBERT's ffn):
-// LayerNorm(x + dropout(w2(dropout_inner(act(w1(x)))))). Weights w1, b1, w2, b2, lnWeight, lnBias.
+// The feed-forward block (HF BertIntermediate + BertOutput, XLNetFeedForward, ALBERT's ffn), see
+// feedForwardBlock below.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_feedForwardBlock(JNIEnv* env, jclass, jlong jx,
     jlongArray jweights, jint activation, jdouble eps, jdouble innerDropout, jdouble hiddenDropout,
     jboolean training, jint precision) {
   return guarded<jlong>(env, [&] {
-    const at::Tensor& x = tensor(jx);
-    auto w = tensors(env, jweights);
-    TORCH_CHECK(w.size() == 6, "feedForwardBlock takes 6 weights, got ", w.size());
-    auto type = computeType(precision);
-    auto inner = dropoutIf(activate(linearIn(x, w[0], w[1], type), activation), innerDropout, training);
-    auto out = dropoutIf(linearIn(inner, w[2], w[3], type), hiddenDropout, training);
-    return handle(at::layer_norm(out + x, {x.size(-1)}, w[4], w[5], eps));
+    return handle(feedForwardBlock(tensor(jx), tensors(env, jweights), activation, eps, innerDropout, hiddenDropout,
+        training, computeType(precision)));
   });
 }
 
@@ -366,7 +568,7 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_linear(JNIEnv* env, jc
     jint precision) {
   return guarded<jlong>(env, [&] {
     const at::Tensor& x = tensor(jx);
-    return handle(linearIn(x, tensor(jw), tensor(jb), computeType(precision)).to(x.scalar_type()));
+    return handle(linearIn(x, {tensor(jw)}, {tensor(jb)}, computeType(precision)).to(x.scalar_type()));
   });
 }
 
@@ -407,16 +609,10 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_adamw(JNIEnv* env, jcla
     auto first = tensors(env, jfirst);
     auto second = tensors(env, jsecond);
     at::Tensor& step = tensor(jstep);
-    at::NoGradGuard noGrad;
     std::optional<at::Tensor> gradScale, foundInf;
     if (jgradScale != 0) gradScale = tensor(jgradScale);
     if (jfoundInf != 0) foundInf = tensor(jfoundInf);
-    step.add_(1);
-    // The kernel only reads the step counts: one tensor serves the whole group.
-    std::vector<at::Tensor> steps(params.size(), step);
-    at::_fused_adamw_(params, grads, first, second, {}, steps, lr, beta1, beta2, weightDecay, eps,
-        /*amsgrad=*/false, /*maximize=*/false, gradScale, foundInf);
-    if (foundInf) step.sub_(*foundInf);
+    adamwStep(params, grads, first, second, step, lr, beta1, beta2, weightDecay, eps, gradScale, foundInf);
     return 0;
   });
 }
@@ -457,9 +653,11 @@ JNIEXPORT void JNICALL Java_dropgrid_kernels_TorchNative_releaseGradients(JNIEnv
   });
 }
 
-// malloc_trim(0): hands the free pages of glibc's heaps back to the kernel (libtorch's CPU allocator is
-// glibc malloc). Returns whether any memory was released.
+// Drops the 16-bit copies of weights that are gone, then malloc_trim(0): hands the free pages of glibc's
+// heaps back to the kernel (libtorch's CPU allocator is glibc malloc). Returns whether malloc_trim released
+// any memory.
 JNIEXPORT jboolean JNICALL Java_dropgrid_kernels_TorchNative_releaseFreeMemory(JNIEnv* env, jclass) {
+  weightCopies().releaseDead();
   return static_cast<jboolean>(malloc_trim(0) != 0);
 }
 

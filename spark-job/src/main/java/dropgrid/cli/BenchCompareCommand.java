@@ -170,7 +170,11 @@ public final class BenchCompareCommand implements Callable<Integer> {
             SequenceClassifier model = config.classifier(IntStream.range(0, layers).boxed().toList(), 2);
             model.initialize(manager);
             run = FineTuner.fineTune(model, manager, examples, new Collator(0, 0, Tokenizer.PaddingSide.RIGHT, 0), hp,
-                    warmup + steps, 0, log()::println);
+                    warmup + steps, 0, progress -> {
+                        if (progress.last()) {
+                            log().println(progress.line());
+                        }
+                    });
         }
         List<Double> timed = new ArrayList<>(run.stepSeconds().subList(warmup, run.stepSeconds().size()));
         ObjectNode ours = JsonOutput.MAPPER.createObjectNode();
