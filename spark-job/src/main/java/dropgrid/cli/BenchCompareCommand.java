@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dropgrid.engine.MallocSettings;
 import dropgrid.kernels.Kernels;
 import dropgrid.kernels.Precision;
 import dropgrid.kernels.TorchNative;
@@ -106,6 +107,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
         out.put("layers", layers).put("batch", batch).put("tokens", tokens).put("threads", threads)
                 .put("precision", p.id()).put("steps", steps).put("warmup", warmup);
         out.put("step_gflop", stepFlops() / 1e9);
+        // Both sides run in this environment (the reference inherits it): say whether it has the settings.
+        out.put("malloc_settings", MallocSettings.active());
         ObjectNode ours = ourStep(p);
         out.set("dropgrid", ours);
         if (modes.isEmpty()) {

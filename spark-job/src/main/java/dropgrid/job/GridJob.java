@@ -1,5 +1,6 @@
 package dropgrid.job;
 
+import dropgrid.engine.MallocSettings;
 import dropgrid.experiment.Grid;
 import dropgrid.experiment.SpecReader;
 import dropgrid.storage.Location;
@@ -227,8 +228,9 @@ public final class GridJob {
      */
     static SparkSession session(String appName, String master, int threadsPerTask, int gpusPerTask) {
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        SparkConf configured = new SparkConf();
         String chosen = master;
-        if (chosen == null && !new SparkConf().contains("spark.master")) {
+        if (chosen == null && !configured.contains("spark.master")) {
             int cores = Runtime.getRuntime().availableProcessors();
             // A task that dies (a lost connection to S3 while committing) is tried again, as on a cluster.
             chosen = "local[" + (gpusPerTask > 0 ? 1 : Math.max(1, cores / Math.max(1, threadsPerTask))) + ",4]";
@@ -236,6 +238,12 @@ public final class GridJob {
         if (chosen != null) {
             builder.master(chosen);
         }
+        MallocSettings.ENVIRONMENT.forEach((name, value) -> {
+            String key = "spark.executorEnv." + name;
+            if (!configured.contains(key)) {
+                builder.config(key, System.getenv().getOrDefault(name, value));
+            }
+        });
         boolean local = chosen != null && chosen.startsWith("local");
         if (local) {
             builder.config("spark.ui.showConsoleProgress", "false");
