@@ -74,12 +74,12 @@ R guarded(JNIEnv* env, F body) {
   return R{};
 }
 
-// a·b on oneDNN, for 2-D or 3-D (batched) a and b.
-at::Tensor oneDnnMatmul(const at::Tensor& a, const at::Tensor& b) {
+// alpha·a·b on oneDNN, for 2-D or 3-D (batched) a and b.
+at::Tensor oneDnnMatmul(const at::Tensor& a, const at::Tensor& b, double alpha = 1) {
   auto sizes = a.sizes().vec();
   sizes.back() = b.size(-1);
   auto out = at::empty(sizes, a.options());
-  at::native::mkldnn_matmul(a, b, out, 0, 1);
+  at::native::mkldnn_matmul(a, b, out, 0, static_cast<float>(alpha));
   return out;
 }
 
@@ -116,26 +116,30 @@ struct OneDnnLinear : torch::autograd::Function<OneDnnLinear> {
   }
 };
 
-// a·b for a batch of matrices, (n, i, k)·(n, k, j).
+// alpha·a·b for a batch of matrices, (n, i, k)·(n, k, j): the scale is applied inside the GEMM (in its
+// fp32 accumulator), forward and backward, instead of in a pass of its own over the product.
 struct OneDnnBmm : torch::autograd::Function<OneDnnBmm> {
-  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& a, const at::Tensor& b) {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& a, const at::Tensor& b,
+      double alpha) {
     ctx->save_for_backward({a, b});
-    return oneDnnMatmul(a, b);
+    ctx->saved_data["alpha"] = alpha;
+    return oneDnnMatmul(a, b, alpha);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
       torch::autograd::variable_list grads) {
     auto saved = ctx->get_saved_variables();
+    double alpha = ctx->saved_data["alpha"].toDouble();
     const at::Tensor& g = grads[0];
     at::Tensor ga, gb;
-    if (ctx->needs_input_grad(0)) ga = oneDnnMatmul(g, saved[1].transpose(1, 2));
-    if (ctx->needs_input_grad(1)) gb = oneDnnMatmul(saved[0].transpose(1, 2), g);
-    return {ga, gb};
+    if (ctx->needs_input_grad(0)) ga = oneDnnMatmul(g, saved[1].transpose(1, 2), alpha);
+    if (ctx->needs_input_grad(1)) gb = oneDnnMatmul(saved[0].transpose(1, 2), g, alpha);
+    return {ga, gb, at::Tensor()};
   }
 };
 
-// Whether mkldnn_matmul takes fp32 on this CPU: libtorch 2.7.1 refuses it without AVX-512 (BW, VL, DQ) or
-// AVX-NE-CONVERT.
+// Whether mkldnn_matmul takes fp32 and bf16 on this CPU: libtorch 2.7.1 refuses both without AVX-512 (BW,
+// VL, DQ) or AVX-NE-CONVERT.
 bool oneDnnFp32() {
   static const bool usable = [] {
     try {
@@ -151,6 +155,11 @@ bool oneDnnFp32() {
 
 bool onOneDnn(const at::Tensor& x) {
   return x.scalar_type() == at::kFloat && x.is_cpu() && oneDnnFp32();
+}
+
+// Where products run on oneDNN: fp32 as above; bf16, which at::matmul sends to the same mkldnn_matmul.
+bool productOnOneDnn(const at::Tensor& x) {
+  return (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16) && x.is_cpu() && oneDnnFp32();
 }
 
 // 16-bit copies of the CPU weights, kept from one step to the next (2 bytes a parameter). Casting a BERT
@@ -300,13 +309,16 @@ at::Tensor linearIn(const at::Tensor& x, const std::vector<at::Tensor>& w, const
   return at::linear(x.to(type), weightIn(w, type), weightIn(b, type));
 }
 
-// a·b over the leading dimensions of (..., i, k) a and (..., k, j) b.
-at::Tensor product(const at::Tensor& a, const at::Tensor& b) {
-  if (!onOneDnn(a)) return at::matmul(a, b);
+// a·b/divisor over the leading dimensions of (..., i, k) a and (..., k, j) b.
+at::Tensor product(const at::Tensor& a, const at::Tensor& b, double divisor = 1) {
+  if (!productOnOneDnn(a)) {
+    auto out = at::matmul(a, b);
+    return divisor == 1 ? out : out.div_(divisor);
+  }
   auto batch = a.sizes().vec();
   batch.resize(batch.size() - 2);
   auto rows = [&](const at::Tensor& t) { return t.reshape({-1, t.size(-2), t.size(-1)}); };
-  auto out = OneDnnBmm::apply(rows(a), rows(b));
+  auto out = OneDnnBmm::apply(rows(a), rows(b), 1 / divisor);
   batch.push_back(out.size(1));
   batch.push_back(out.size(2));
   return at::_unsafe_view(out, batch);  // as at::matmul returns it: a new tensor, free to change in place
@@ -416,7 +428,7 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
   if (q.is_cuda()) {
     return at::scaled_dot_product_attention(q, k, v, mask, training ? p : 0.0);
   }
-  auto scores = product(q, k.transpose(-2, -1)).div_(std::sqrt(static_cast<double>(q.size(-1)))).add_(mask);
+  auto scores = product(q, k.transpose(-2, -1), std::sqrt(static_cast<double>(q.size(-1)))).add_(mask);
   return product(dropoutIf(at::softmax(scores, -1), p, training), v);
 }
 
@@ -580,19 +592,14 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_dropout(JNIEnv* env, j
 
 // torch.nn.utils.clip_grad_norm_ (foreach): scales the gradients in place so their global L2 norm is
 // at most maxNorm (0: only measure); returns the norm before clipping, NaN/inf when a gradient is.
-JNIEXPORT jdouble JNICALL Java_dropgrid_kernels_TorchNative_clipGradNorm(JNIEnv* env, jclass, jlongArray jgrads,
-    jdouble maxNorm) {
+// clip_grad_norm_'s global norm; the clipping itself is the AdamW step's gradScale.
+JNIEXPORT jdouble JNICALL Java_dropgrid_kernels_TorchNative_globalNorm(JNIEnv* env, jclass, jlongArray jgrads) {
   return guarded<jdouble>(env, [&] {
     auto grads = tensors(env, jgrads);
     if (grads.empty()) return 0.0;
     at::NoGradGuard noGrad;
     auto total = at::linalg_vector_norm(at::stack(at::_foreach_norm(grads, 2)), 2);
-    double norm = total.item<double>();  // the step's one device-to-host copy
-    if (maxNorm > 0 && std::isfinite(norm)) {
-      double coefficient = maxNorm / (norm + 1e-6);
-      if (coefficient < 1) at::_foreach_mul_(grads, coefficient);
-    }
-    return norm;
+    return total.item<double>();  // the step's one device-to-host copy
   });
 }
 

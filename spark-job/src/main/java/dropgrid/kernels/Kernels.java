@@ -156,14 +156,14 @@ public final class Kernels {
     }
 
     /**
-     * {@code torch.nn.utils.clip_grad_norm_} with foreach kernels: scales the gradients in place so their
-     * global L2 norm is at most {@code maxNorm} (0 only measures). Native kernels only.
+     * The L2 norm of all gradients together, as {@code torch.nn.utils.clip_grad_norm_} computes it (foreach
+     * norms, one device-to-host copy). Native kernels only.
      *
-     * @return the norm before clipping, NaN or infinite when a gradient is
+     * @return NaN or infinite when a gradient is
      */
-    public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
-        requireNative("clipGlobalNorm");
-        return TorchNative.clipGradNorm(handles(gradients), maxNorm);
+    public static double globalNorm(List<NDArray> gradients) {
+        requireNative("globalNorm");
+        return TorchNative.globalNorm(handles(gradients));
     }
 
     /**

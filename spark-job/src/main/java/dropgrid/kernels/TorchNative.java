@@ -118,7 +118,7 @@ public final class TorchNative {
 
     static native long dropout(long x, double p, boolean training);
 
-    static native double clipGradNorm(long[] gradients, double maxNorm);
+    static native double globalNorm(long[] gradients);
 
     static native void adamw(long[] params, long[] gradients, long[] firstMoments, long[] secondMoments,
             long step, double lr, double beta1, double beta2, double weightDecay, double eps, long gradScale,

@@ -43,6 +43,8 @@ public final class AdamW implements AutoCloseable {
     /** The fused kernel's step counts, one per weight-decay group (0-d fp32 on the parameters' device). */
     private final NDArray decayedSteps;
     private final NDArray undecayedSteps;
+    /** 1 / the clipping factor of a clipped step, for the fused kernel (0-d fp32). */
+    private final NDArray gradScale;
     private int step;
 
     public AdamW(List<Trainable> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -62,6 +64,7 @@ public final class AdamW implements AutoCloseable {
         decayedSteps = stateManager.zeros(new Shape(), DataType.FLOAT32,
                 parameters.get(0).array().getDevice());
         undecayedSteps = decayedSteps.duplicate();
+        gradScale = decayedSteps.duplicate();
     }
 
     /** β 0.9 / 0.999, ε 1e-8: PyTorch's and Hugging Face's defaults. */
@@ -101,20 +104,36 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * One update with learning rate {@code lr}.
+     * One update with learning rate {@code lr} and gradients multiplied by {@code gradientFactor} (global-norm
+     * clipping's factor, {@link GradientClipping#factor}).
      *
      * @param gradients one per parameter, in {@link #parameters()} order; with the native kernels null
-     *     for a parameter the backward pass did not reach, which is then left alone
+     *     for a parameter the backward pass did not reach, which is then left alone. They may be
+     *     overwritten with the scaled gradients.
      */
-    public void update(List<NDArray> gradients, double lr) {
+    public void update(List<NDArray> gradients, double lr, double gradientFactor) {
         if (gradients.size() != parameters.size()) {
             throw new IllegalArgumentException(
                     "got " + gradients.size() + " gradients for " + parameters.size() + " parameters");
         }
+        if (!(gradientFactor > 0 && gradientFactor <= 1)) {
+            throw new IllegalArgumentException("gradient factor must be in (0, 1], got " + gradientFactor);
+        }
         step++;
         if (Kernels.nativeKernels()) {
-            fusedUpdate(gradients, lr, null, null);
+            if (gradientFactor == 1) {
+                fusedUpdate(gradients, lr, null);
+            } else {
+                // The fused kernel divides each gradient by this scale as it reads it.
+                gradScale.set(new float[] {(float) (1 / gradientFactor)});
+                fusedUpdate(gradients, lr, gradScale);
+            }
             return;
+        }
+        if (gradientFactor != 1) {
+            for (NDArray g : gradients) {
+                g.muli((float) gradientFactor);
+            }
         }
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
@@ -148,10 +167,9 @@ public final class AdamW implements AutoCloseable {
     /**
      * The same step as torch's fused kernel, per weight-decay group.
      *
-     * @param gradScale null, or the fp16 loss scale the gradients still carry
-     * @param foundInf null, or the loss scaler's non-finite flag (the step is skipped when it is 1)
+     * @param gradScale null, or what the gradients are divided by
      */
-    void fusedUpdate(List<NDArray> gradients, double lr, NDArray gradScale, NDArray foundInf) {
+    private void fusedUpdate(List<NDArray> gradients, double lr, NDArray gradScale) {
         for (boolean decayed : new boolean[] {true, false}) {
             List<NDArray> ps = new ArrayList<>();
             List<NDArray> gs = new ArrayList<>();
@@ -168,7 +186,7 @@ public final class AdamW implements AutoCloseable {
             }
             if (!ps.isEmpty()) {
                 Kernels.adamw(ps, gs, ms, vs, decayed ? decayedSteps : undecayedSteps, lr, beta1, beta2,
-                        decayed ? weightDecay : 0, epsilon, gradScale, foundInf);
+                        decayed ? weightDecay : 0, epsilon, gradScale, null);
             }
         }
     }

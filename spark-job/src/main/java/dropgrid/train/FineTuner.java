@@ -140,14 +140,14 @@ public final class FineTuner {
                 zeroGradients(optimizer);
                 return loss;
             }
-            double norm = GradientClipping.clipGlobalNorm(gradients, hp.maxGradNorm());
+            double norm = GradientClipping.globalNorm(gradients);
             if (!Double.isFinite(norm)) {
                 throw new TrainingDivergedException("gradient norm became " + norm + " at step " + (step + 1) + " of "
                         + total + " (loss " + loss + ", learning rate " + lr + ", batch " + batch.rows() + " x "
                         + batch.width() + " tokens); " + nonFinite(optimizer.parameters(), gradients)
                         + "; the run diverged");
             }
-            optimizer.update(gradients, lr);
+            optimizer.update(gradients, lr, GradientClipping.factor(norm, hp.maxGradNorm()));
             if (scaler != null) {
                 scaler.update();
             }

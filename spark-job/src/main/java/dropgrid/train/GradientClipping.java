@@ -10,8 +10,9 @@ import java.util.Objects;
 /**
  * Global-norm clipping as {@code torch.nn.utils.clip_grad_norm_}: the L2 norm over all gradients
  * together, and every gradient scaled by {@code min(1, maxNorm / (norm + 1e-6))}. (DJL's
- * {@code optClipGrad} clips each element instead, which is a different optimiser.) With the native
- * kernels, torch's foreach norms and scaling do it in two passes.
+ * {@code optClipGrad} clips each element instead, which is a different optimiser.) The scaling is
+ * {@link AdamW#update}'s: with the native kernels the fused AdamW step applies it as it reads each
+ * gradient, instead of a pass of its own over every gradient.
  */
 public final class GradientClipping {
 
@@ -21,20 +22,18 @@ public final class GradientClipping {
     private GradientClipping() {}
 
     /**
-     * Scales {@code gradients} in place so their global L2 norm is at most {@code maxNorm}.
+     * The L2 norm of all gradients together (torch's foreach norms with the native kernels).
      *
      * @param gradients with the native kernels, null entries (parameters without a gradient) are skipped
-     * @param maxNorm the cap; 0 only measures
-     * @return the global norm before clipping (NaN or infinite when a gradient is)
+     * @return NaN or infinite when a gradient is
      */
-    public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {
+    public static double globalNorm(List<NDArray> gradients) {
         if (gradients.isEmpty()) {
             return 0.0;
         }
         if (Kernels.nativeKernels()) {
-            return Kernels.clipGlobalNorm(gradients.stream().filter(Objects::nonNull).toList(), maxNorm);
+            return Kernels.globalNorm(gradients.stream().filter(Objects::nonNull).toList());
         }
-        double total;
         // One device-to-host copy per step: per-tensor norms are stacked on the device first.
         NDList norms = new NDList(gradients.size());
         try {
@@ -42,19 +41,21 @@ public final class GradientClipping {
                 norms.add(g.norm());
             }
             try (NDArray stacked = NDArrays.stack(norms); NDArray totalNorm = stacked.norm()) {
-                total = totalNorm.getFloat();
+                return totalNorm.getFloat();
             }
         } finally {
             norms.close();
         }
-        if (maxNorm > 0 && Double.isFinite(total)) {
-            double coefficient = Math.min(1.0, maxNorm / (total + EPSILON));
-            if (coefficient < 1.0) {
-                for (NDArray g : gradients) {
-                    g.muli((float) coefficient);
-                }
-            }
+    }
+
+    /**
+     * What the gradients are multiplied by: {@code min(1, maxNorm / (norm + 1e-6))}, or 1 when
+     * {@code maxNorm} is 0 (no clipping) or the norm is not finite (the step fails before it is taken).
+     */
+    public static double factor(double norm, double maxNorm) {
+        if (maxNorm <= 0 || !Double.isFinite(norm)) {
+            return 1.0;
         }
-        return total;
+        return Math.min(1.0, maxNorm / (norm + EPSILON));
     }
 }
