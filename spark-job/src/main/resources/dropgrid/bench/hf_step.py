@@ -11,7 +11,6 @@ and the measured peak matmul GFLOP/s (2048^3) in the step's precision and thread
 """
 import argparse
 import json
-import resource
 import statistics
 import time
 
@@ -42,6 +41,16 @@ def matmul_gflops(dtype, repeats=5):
             best = min(best, time.perf_counter() - start)
         measured[name] = 2 * 2048 ** 3 / best / 1e9
     return measured
+
+
+def peak_rss_bytes():
+    """This process's own peak resident set (VmHWM). Not getrusage's ru_maxrss: the JVM starts this script
+    with vfork + exec, and Linux carries the parent's high-water mark across that exec into ru_maxrss."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def main():
@@ -90,7 +99,7 @@ def main():
         "threads": a.threads, "torch": torch.__version__, "transformers": __import__("transformers").__version__,
         "step_seconds": statistics.median(timed), "step_seconds_all": seconds, "warmup_steps": a.warmup,
         "warmup_seconds": sum(seconds[:a.warmup]),
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss_bytes(),
         "matmul_gflops": matmul,
         "matmul_peak_gflops": max(matmul.values()),
     }))
