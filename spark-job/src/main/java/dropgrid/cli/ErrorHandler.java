@@ -15,7 +15,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         // Bad input says all there is to say itself; a cause would repeat it, or show a Java class name.
         boolean badInput = e instanceof IllegalArgumentException;
-        cli.getErr().println("dropgrid " + cli.getCommandName() + ": " + (badInput ? first(e) : message(e)));
+        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + (badInput ? first(e) : message(e)));
         if ("1".equals(System.getenv("DROPGRID_DEBUG"))) {
             e.printStackTrace(cli.getErr());
         }
