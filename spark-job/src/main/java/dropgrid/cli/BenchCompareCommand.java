@@ -82,6 +82,11 @@ public final class BenchCompareCommand implements Callable<Integer> {
             + " step only) (default ${DEFAULT-VALUE}).")
     List<String> hfModes = List.of("eager", "compile");
 
+    @Option(names = "--hf-env", description = "same: HF runs in this environment, with dropgrid's glibc malloc"
+            + " settings (both sides alike); plain: without them, as python started from a plain shell runs"
+            + " (default ${DEFAULT-VALUE}).")
+    String hfEnv = "same";
+
     @Option(names = "--python", description = "A Python with torch 2.7.1 and transformers, instead of the bench's"
             + " own venv (created on first use from the pinned requirements, about 3 GB with torch's CUDA wheels).")
     Path python;
@@ -89,6 +94,9 @@ public final class BenchCompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision p = Precision.parse("--precision", precision);
+        if (!hfEnv.equals("same") && !hfEnv.equals("plain")) {
+            throw new IllegalArgumentException("--hf-env '" + hfEnv + "' is not allowed; allowed: same, plain");
+        }
         if (p == Precision.FP16) {
             throw new IllegalArgumentException("--precision fp16 is not compared: HF's CPU reference is fp32 or bf16");
         }
@@ -107,8 +115,9 @@ public final class BenchCompareCommand implements Callable<Integer> {
         out.put("layers", layers).put("batch", batch).put("tokens", tokens).put("threads", threads)
                 .put("precision", p.id()).put("steps", steps).put("warmup", warmup);
         out.put("step_gflop", stepFlops() / 1e9);
-        // Both sides run in this environment (the reference inherits it): say whether it has the settings.
+        // Whether this process has dropgrid's malloc settings, and whether the reference ran with them too.
         out.put("malloc_settings", MallocSettings.active());
+        out.put("hf_env", hfEnv);
         ObjectNode ours = ourStep(p);
         out.set("dropgrid", ours);
         if (modes.isEmpty()) {
@@ -195,7 +204,11 @@ public final class BenchCompareCommand implements Callable<Integer> {
                 "" + batch, "--tokens", "" + tokens, "--threads", "" + threads, "--precision", p.id(), "--mode", mode,
                 "--steps", "" + steps, "--warmup", "" + warmup);
         log().println("bench compare: HF " + mode + " " + p + " ...");
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (hfEnv.equals("plain")) {
+            builder.environment().keySet().removeAll(MallocSettings.ENVIRONMENT.keySet());
+        }
+        Process process = builder.start();
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         int exit = process.waitFor();
         if (exit != 0 || stdout.isEmpty()) {

@@ -105,4 +105,11 @@ class BadInputTest {
         assertTrue(r.err.get(0).startsWith("dropgrid plan: ") && r.err.get(0).endsWith("(`dropgrid plan --help` lists"
                 + " the options)"), r.err.get(0));
     }
+
+    @Test
+    void benchCompareNamesTheAllowedReferenceEnvironments() {
+        Result r = execute("bench", "compare", "--hf-env", "tuned");
+        assertEquals(2, r.exit);
+        assertEquals(List.of("dropgrid bench compare: --hf-env 'tuned' is not allowed; allowed: same, plain"), r.err);
+    }
 }
