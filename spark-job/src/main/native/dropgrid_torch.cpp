@@ -590,9 +590,8 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_dropout(JNIEnv* env, j
   return guarded<jlong>(env, [&] { return handle(dropoutIf(tensor(jx), p, training)); });
 }
 
-// torch.nn.utils.clip_grad_norm_ (foreach): scales the gradients in place so their global L2 norm is
-// at most maxNorm (0: only measure); returns the norm before clipping, NaN/inf when a gradient is.
-// clip_grad_norm_'s global norm; the clipping itself is the AdamW step's gradScale.
+// torch.nn.utils.clip_grad_norm_'s global L2 norm (foreach), NaN/inf when a gradient is; the clipping
+// itself is the AdamW step's gradScale.
 JNIEXPORT jdouble JNICALL Java_dropgrid_kernels_TorchNative_globalNorm(JNIEnv* env, jclass, jlongArray jgrads) {
   return guarded<jdouble>(env, [&] {
     auto grads = tensors(env, jgrads);
