@@ -95,7 +95,9 @@ struct OneDnnLinear : torch::autograd::Function<OneDnnLinear> {
     auto rows = x.reshape({-1, x.size(-1)});
     ctx->save_for_backward({rows, w});
     ctx->saved_data["sizes"] = x.sizes();
-    auto out = b.expand({rows.size(0), w.size(0)}).contiguous();  // beta 1 adds the product to the bias
+    // beta 1 adds the product to the bias. clone, not contiguous(): over one row the expanded bias counts
+    // as contiguous, and the GEMM would add into the parameter itself.
+    auto out = b.expand({rows.size(0), w.size(0)}).clone(at::MemoryFormat::Contiguous);
     at::native::mkldnn_matmul(rows, w.t(), out, 1, 1);
     auto sizes = x.sizes().vec();
     sizes.back() = w.size(0);

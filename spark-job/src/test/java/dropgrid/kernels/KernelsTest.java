@@ -1,5 +1,6 @@
 package dropgrid.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dropgrid.train.GradientTape;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The attention and feed-forward blocks against a Hugging Face {@code BertLayer}
@@ -75,6 +79,24 @@ class KernelsTest {
                             e[0] + (djl ? " on DJL" : " native"));
                 }
             }
+        }
+    }
+
+    /** Over one row the GEMM's bias buffer once was the parameter itself: every call added x·wᵀ into it. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aLinearLeavesItsBiasAlone(int rows) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.randomNormal(new Shape(rows, 8));
+            NDArray w = manager.randomNormal(new Shape(4, 8));
+            NDArray b = manager.randomNormal(new Shape(4));
+            float[] bias = b.toFloatArray();
+            NDArray expected = Linear.linear(x, w, b).head();
+            for (int call = 0; call < 2; call++) {
+                NDArray out = Kernels.linear(x, w, b);
+                assertTrue(out.sub(expected).abs().max().getFloat() < 1e-5, "call " + call + ": " + out);
+            }
+            assertArrayEquals(bias, b.toFloatArray());
         }
     }
 
