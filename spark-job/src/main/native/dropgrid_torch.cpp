@@ -436,23 +436,28 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
 
 // BERT's attention block: LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask
 // additive (B, 1, 1, T), cast to the compute type as torch.autocast casts it; weights wq, bq, wk, bk, wv, bv,
-// wo, bo, lnWeight, lnBias.
+// wo, bo, lnWeight, lnBias. firstOnly: the output at the first position only, (B, 1, E), its query
+// attending over all T keys; what a classifier that reads only the first token needs of the last layer.
 at::Tensor attentionBlock(const at::Tensor& x, const at::Tensor& mask, const std::vector<at::Tensor>& w,
-    int64_t heads, double eps, double attentionDropout, double hiddenDropout, bool training, at::ScalarType type) {
+    int64_t heads, double eps, double attentionDropout, double hiddenDropout, bool training, at::ScalarType type,
+    bool firstOnly) {
   TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
   TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
   int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
   // One GEMM for q, k and v: three weights concatenated (and cast once per optimiser step). unbind, not
   // indexing: its backward stacks the three gradients once, where three selects would each fill a
-  // zero tensor of all three and add them.
+  // zero tensor of all three and add them. With firstOnly the GEMM still makes every position's q: one
+  // weight copy per layer serves both cases, for a ninth of the layer's products.
   auto qkv = linearIn(x, {w[0], w[2], w[4]}, {w[1], w[3], w[5]}, type)
                  .view({B, T, 3, heads, H})
                  .permute({2, 0, 3, 1, 4})  // (3, B, N, T, H)
                  .unbind(0);
-  auto context = attend(qkv[0], qkv[1], qkv[2], mask.to(type), attentionDropout, training);
-  context = context.transpose(1, 2).reshape({B, T, E});
+  auto q = firstOnly ? qkv[0].narrow(2, 0, 1) : qkv[0];
+  auto residual = firstOnly ? x.narrow(1, 0, 1) : x;
+  auto context = attend(q, qkv[1], qkv[2], mask.to(type), attentionDropout, training);
+  context = context.transpose(1, 2).reshape({B, q.size(2), E});
   auto out = dropoutIf(linearIn(context, {w[6]}, {w[7]}, type), hiddenDropout, training);
-  return at::layer_norm(out + x, {E}, w[8], w[9], eps);
+  return at::layer_norm(out + residual, {E}, w[8], w[9], eps);
 }
 
 // The feed-forward block: LayerNorm(x + dropout(w2(dropout_inner(act(w1(x)))))). Weights w1, b1, w2, b2,
@@ -520,10 +525,10 @@ JNIEXPORT jstring JNICALL Java_dropgrid_kernels_TorchNative_torchVersion(JNIEnv*
 // attentionBlock below.
 JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_attentionBlock(JNIEnv* env, jclass, jlong jx,
     jlong jmask, jlongArray jweights, jint heads, jdouble eps, jdouble attentionDropout, jdouble hiddenDropout,
-    jboolean training, jint precision) {
+    jboolean training, jint precision, jboolean firstOnly) {
   return guarded<jlong>(env, [&] {
     return handle(attentionBlock(tensor(jx), tensor(jmask), tensors(env, jweights), heads, eps, attentionDropout,
-        hiddenDropout, training, computeType(precision)));
+        hiddenDropout, training, computeType(precision), firstOnly));
   });
 }
 

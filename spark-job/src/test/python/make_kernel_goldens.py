@@ -15,6 +15,8 @@ The layer uses HF's eager attention: under autocast it runs the recipe of dropgr
 (scores and probabilities in the format, the softmax accumulating in fp32), where HF's sdpa attention
 computes in fp32 inside on the CPU.
 The feed-forward block alone is also given with gelu_new (HF's tanh GELU) and relu, in float64.
+The cases fp32_first and bf16_first are what a classifier reading the first token sees of the layer: its
+output at position 0 only and the gradients of loss = sum(output[:, 0] * R[:, 0]).
 """
 
 import json
@@ -45,7 +47,7 @@ def weights(layer):
     return attention, feed_forward
 
 
-def run(layer, x, mask, projection, autocast=None):
+def run(layer, x, mask, projection, autocast=None, first=False):
     layer.zero_grad(set_to_none=True)
     x = x.clone().requires_grad_(True)
     # HF's extended mask: 0 on tokens, the dtype's lowest value on padding, (B, 1, 1, T)
@@ -58,6 +60,8 @@ def run(layer, x, mask, projection, autocast=None):
     if isinstance(out, tuple):  # transformers 4 returns (hidden_states, ...)
         out = out[0]
     assert out.shape == x.shape, out.shape
+    if first:
+        out, projection = out[:, :1], projection[:, :1]
     (out.to(torch.float64) * projection.to(torch.float64)).sum().backward()
     attention, feed_forward = weights(layer)
     return {
@@ -93,9 +97,11 @@ def main():
         "cases": {
             "bf16": run(layer, x, mask, projection, torch.bfloat16),
             "fp16": run(layer, x, mask, projection, torch.float16),
+            "bf16_first": run(layer, x, mask, projection, torch.bfloat16, first=True),
         },
     }
     golden["cases"]["fp32"] = run(layer.double(), x.double(), mask, projection)
+    golden["cases"]["fp32_first"] = run(layer.double(), x.double(), mask, projection, first=True)
     activations = {}
     for name in ("gelu_new", "relu"):
         h = x.double()

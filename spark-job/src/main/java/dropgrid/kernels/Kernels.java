@@ -55,23 +55,28 @@ public final class Kernels {
      * @param weights q weight, q bias, k weight, k bias, v weight, v bias, output weight, output bias,
      *     LayerNorm weight, LayerNorm bias
      * @param heads attention heads N (E = N·H)
+     * @param firstOnly the output at the first position only, (B, 1, E), its query attending over all T
+     *     positions: the one row a classifier reading the first token uses of the last layer, for about a
+     *     quarter of a full layer's products
+     * @return (B, T, E), or (B, 1, E) when {@code firstOnly}
      */
     public static NDArray attentionBlock(NDArray x, NDArray mask, List<NDArray> weights, int heads, double eps,
-            double attentionDropout, double hiddenDropout, boolean training) {
+            double attentionDropout, double hiddenDropout, boolean training, boolean firstOnly) {
         check(weights, 10, "attentionBlock");
         if (nativeKernels()) {
             return wrap(x, TorchNative.attentionBlock(handle(x), handle(mask), handles(weights), heads, eps,
-                    attentionDropout, hiddenDropout, training, Precision.current().code()));
+                    attentionDropout, hiddenDropout, training, Precision.current().code(), firstOnly));
         }
         requireFp32("attentionBlock");
+        NDArray queries = firstOnly ? x.get(":, :1, :") : x;
         NDArray context = ScaledDotProductAttention.attend(
-                Linear.linear(x, weights.get(0), weights.get(1)).head(),
+                Linear.linear(queries, weights.get(0), weights.get(1)).head(),
                 Linear.linear(x, weights.get(2), weights.get(3)).head(),
                 Linear.linear(x, weights.get(4), weights.get(5)).head(),
                 mask, heads, (float) attentionDropout, training);
         NDArray out = Linear.linear(context, weights.get(6), weights.get(7)).head();
         out = Dropout.dropout(out, (float) hiddenDropout, training).head();
-        return layerNorm(out.add(x), weights.get(8), weights.get(9), eps);
+        return layerNorm(out.add(queries), weights.get(8), weights.get(9), eps);
     }
 
     /**

@@ -106,7 +106,7 @@ public final class TorchNative {
     static native String torchVersion();
 
     static native long attentionBlock(long x, long mask, long[] weights, int heads, double eps,
-            double attentionDropout, double hiddenDropout, boolean training, int precision);
+            double attentionDropout, double hiddenDropout, boolean training, int precision, boolean firstOnly);
 
     static native long feedForwardBlock(long x, long[] weights, int activation, double eps, double innerDropout,
             double hiddenDropout, boolean training, int precision);

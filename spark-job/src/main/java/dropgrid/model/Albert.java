@@ -197,7 +197,8 @@ public final class Albert {
      * {@code attention}, HF's {@code AlbertAttention}: the {@code query}, {@code key}, {@code value}
      * projections, attention, then {@code dense} → dropout → {@code LayerNorm}(· + x), one {@link
      * Kernels#attentionBlock} in the thread's precision. Inputs {@code NDList(x (B, T, E), additive mask
-     * (B, 1, 1, T))}.
+     * (B, 1, 1, T))}; the output at the first position only, (B, 1, E), for {@link
+     * LayerStack#firstTokenOnly()}.
      */
     static final class Attention extends AbstractBlock {
         private final AlbertConfig config;
@@ -222,7 +223,8 @@ public final class Albert {
             NDArray x = inputs.get(0);
             return new NDList(Kernels.attentionBlock(x, inputs.get(1),
                     BlockWeights.of(ps, x, training, query, key, value, dense, layerNorm), config.numAttentionHeads(),
-                    config.layerNormEps(), config.attentionProbsDropoutProb(), config.hiddenDropoutProb(), training));
+                    config.layerNormEps(), config.attentionProbsDropoutProb(), config.hiddenDropoutProb(), training,
+                    LayerStack.firstTokenOnly(p)));
         }
 
         @Override
@@ -262,7 +264,7 @@ public final class Albert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray attended = attention.forward(ps, inputs, training).head();
+            NDArray attended = attention.forward(ps, inputs, training, p).head();
             return new NDList(Kernels.feedForwardBlock(attended,
                     BlockWeights.of(ps, attended, training, ffn, ffnOutput, fullLayerLayerNorm), config.hiddenAct().kernel(),
                     config.layerNormEps(), 0, 0, training));
@@ -283,7 +285,10 @@ public final class Albert {
         }
     }
 
-    /** {@code albert_layer_groups.<g>}, HF's {@code AlbertLayerGroup}: its {@code inner_group_num} layers in turn. */
+    /**
+     * {@code albert_layer_groups.<g>}, HF's {@code AlbertLayerGroup}: its {@code inner_group_num} layers in
+     * turn, the last computing the first token alone for {@link LayerStack#firstTokenOnly()}.
+     */
     static final class AlbertLayerGroup extends AbstractBlock {
         private final List<AlbertLayer> layers = new ArrayList<>();
 
@@ -297,8 +302,9 @@ public final class Albert {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray x = inputs.get(0);
-            for (AlbertLayer layer : layers) {
-                x = layer.forward(ps, new NDList(x, inputs.get(1)), training).head();
+            for (int i = 0; i < layers.size(); i++) {
+                PairList<String, Object> params = i == layers.size() - 1 ? p : null;
+                x = layers.get(i).forward(ps, new NDList(x, inputs.get(1)), training, params).head();
             }
             return new NDList(x);
         }
@@ -345,7 +351,7 @@ public final class Albert {
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             NDArray x = embeddingHiddenMappingIn.forward(ps, new NDList(inputs.get(0)), training).head(); // (B, T, E)
-            return LayerStack.run(ps, passes, new NDList(x, inputs.get(1)), training);
+            return LayerStack.run(ps, passes, new NDList(x, inputs.get(1)), training, p);
         }
 
         @Override
@@ -388,19 +394,26 @@ public final class Albert {
             setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
         }
 
-        /** Forward: {@code NDList(lastHiddenState (B, T, E), pooled (B, E))}. */
+        /**
+         * Forward: {@code NDList(lastHiddenState (B, T, E), pooled (B, E))}; the last hidden state (B, 1, E)
+         * for {@link LayerStack#firstTokenOnly()}.
+         */
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDList states = hiddenStates(ps, inputs, training);
+            NDList states = hiddenStates(ps, inputs, training, p);
             NDArray last = states.get(states.size() - 1);
             return new NDList(last, PooledClassifier.pooled(ps, pooler, last, training));
         }
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            return hiddenStates(ps, inputs, training, null);
+        }
+
+        private NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             EncoderInputs.check(inputs, config.vocabSize(), config.typeVocabSize());
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training);
+            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training, p);
         }
 
         @Override

@@ -175,7 +175,8 @@ public final class Bert {
 
     /**
      * HF {@code BertAttention}: {@code self} then {@code output} with the layer input as residual, one
-     * {@link Kernels#attentionBlock}. Inputs {@code NDList(x (B, T, E), additive mask (B, 1, 1, T))}.
+     * {@link Kernels#attentionBlock}. Inputs {@code NDList(x (B, T, E), additive mask (B, 1, 1, T))}; the
+     * output at the first position only, (B, 1, E), for {@link LayerStack#firstTokenOnly()}.
      */
     static final class Attention extends AbstractBlock {
         private final SelfAttention self;
@@ -195,7 +196,8 @@ public final class Bert {
             List<NDArray> weights = BlockWeights.of(ps, x, training, self.query, self.key, self.value, output.dense,
                     output.layerNorm);
             return new NDList(Kernels.attentionBlock(x, inputs.get(1), weights, config.numAttentionHeads(),
-                    config.layerNormEps(), config.attentionProbsDropoutProb(), config.hiddenDropoutProb(), training));
+                    config.layerNormEps(), config.attentionProbsDropoutProb(), config.hiddenDropoutProb(), training,
+                    LayerStack.firstTokenOnly(p)));
         }
 
         @Override
@@ -256,7 +258,7 @@ public final class Bert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray attended = attention.forward(ps, inputs, training).head();
+            NDArray attended = attention.forward(ps, inputs, training, p).head();
             List<NDArray> weights = BlockWeights.of(ps, attended, training, intermediate.dense, output.dense,
                     output.layerNorm);
             return new NDList(Kernels.feedForwardBlock(attended, weights, Activation.GELU, config.layerNormEps(), 0,
@@ -293,7 +295,7 @@ public final class Bert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            return LayerStack.run(ps, layers, inputs, training);
+            return LayerStack.run(ps, layers, inputs, training, p);
         }
 
         @Override
@@ -360,19 +362,26 @@ public final class Bert {
             setInitializer(new NormalInitializer((float) config.initializerRange()), Parameter.Type.WEIGHT);
         }
 
-        /** Forward: {@code NDList(lastHiddenState (B, T, E), pooled (B, E))}. */
+        /**
+         * Forward: {@code NDList(lastHiddenState (B, T, E), pooled (B, E))}; the last hidden state (B, 1, E)
+         * for {@link LayerStack#firstTokenOnly()}.
+         */
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDList states = hiddenStates(ps, inputs, training);
+            NDList states = hiddenStates(ps, inputs, training, p);
             NDArray last = states.get(states.size() - 1);
             return new NDList(last, pooler.forward(ps, new NDList(last), training).head());
         }
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            return hiddenStates(ps, inputs, training, null);
+        }
+
+        private NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
             EncoderInputs.check(inputs, config.vocabSize(), config.typeVocabSize());
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training);
+            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training, p);
         }
 
         @Override

@@ -260,14 +260,17 @@ public final class DistilBert {
             return new Shape[] {inputShapes[0]};
         }
 
-        /** Inputs: hidden (B, T, E), additive mask (B, 1, 1, T). */
+        /**
+         * Inputs: hidden (B, T, E), additive mask (B, 1, 1, T); the output at the first position only, (B,
+         * 1, E), for {@link LayerStack#firstTokenOnly()}.
+         */
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.get(0);
             NDArray attended = Kernels.attentionBlock(x, inputs.get(1), BlockWeights.of(ps, x, training,
                     attention.qLin, attention.kLin, attention.vLin, attention.outLin, saLayerNorm), config.nHeads(),
-                    LAYER_NORM_EPS, config.attentionDropout(), 0, training);
+                    LAYER_NORM_EPS, config.attentionDropout(), 0, training, LayerStack.firstTokenOnly(params));
             return new NDList(Kernels.feedForwardBlock(attended, BlockWeights.of(ps, attended, training, ffn.lin1,
                     ffn.lin2, outputLayerNorm), config.activation().kernel(), LAYER_NORM_EPS, 0, config.dropout(),
                     training));
@@ -317,15 +320,20 @@ public final class DistilBert {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDList all = hiddenStates(ps, inputs, training);
+            NDList all = hiddenStates(ps, inputs, training, params);
             return new NDList(all.get(all.size() - 1));
         }
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            return hiddenStates(ps, inputs, training, null);
+        }
+
+        private NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training,
+                PairList<String, Object> params) {
             EncoderInputs.check(inputs, config.vocabSize());
             NDArray x = embeddings.forward(ps, new NDList(inputs.get(0)), training).head();
-            return LayerStack.run(ps, layers, EncoderInputs.layerInputs(x, inputs), training);
+            return LayerStack.run(ps, layers, EncoderInputs.layerInputs(x, inputs), training, params);
         }
     }
 
@@ -382,7 +390,7 @@ public final class DistilBert {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray hidden = distilbert.forward(ps, inputs, training).head();
+            NDArray hidden = distilbert.forward(ps, inputs, training, LayerStack.firstTokenOnly()).head();
             NDArray first = hidden.get(new NDIndex(":, 0, :"));
             NDArray pooled = Activation.relu(preClassifier.forward(ps, new NDList(first), training).head());
             pooled = Kernels.dropout(pooled, config.seqClassifDropout(), training);

@@ -16,7 +16,8 @@ import dropgrid.kernels.Kernels;
 /**
  * The head of the architectures whose encoder ends in a pooler (HF's {@code BertForSequenceClassification}
  * and {@code AlbertForSequenceClassification}): the pooled output (B, E) → dropout → {@code classifier},
- * a fresh Linear drawn from the config's {@code initializer_range}. Each architecture names its encoder
+ * a fresh Linear drawn from the config's {@code initializer_range}. The encoder's last layer computes the
+ * first token's row alone ({@link LayerStack#firstTokenOnly()}). Each architecture names its encoder
  * attribute and reads its own checkpoint names ({@link #loadWeights}).
  *
  * @param <E> the encoder, whose forward returns {@code NDList(lastHiddenState, pooled)}
@@ -43,7 +44,7 @@ abstract class PooledClassifier<E extends AbstractBlock & Encoder> extends Abstr
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-        NDArray pooled = encoder.forward(ps, inputs, training).get(1);
+        NDArray pooled = encoder.forward(ps, inputs, training, LayerStack.firstTokenOnly()).get(1);
         pooled = Kernels.dropout(pooled, dropout, training);
         return classifier.forward(ps, new NDList(pooled), training);
     }

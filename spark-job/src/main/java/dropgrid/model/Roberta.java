@@ -136,15 +136,20 @@ public final class Roberta {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDList states = hiddenStates(ps, inputs, training);
+            NDList states = hiddenStates(ps, inputs, training, params);
             return new NDList(states.get(states.size() - 1));
         }
 
         @Override
         public NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training) {
+            return hiddenStates(ps, inputs, training, null);
+        }
+
+        private NDList hiddenStates(ParameterStore ps, NDList inputs, boolean training,
+                PairList<String, Object> params) {
             EncoderInputs.check(inputs, config.bert().vocabSize(), config.bert().typeVocabSize());
             NDArray x = embeddings.forward(ps, inputs, training).head();
-            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training);
+            return encoder.forward(ps, EncoderInputs.layerInputs(x, inputs), training, params);
         }
 
         @Override
@@ -231,7 +236,7 @@ public final class Roberta {
         @Override
         protected NDList forwardInternal(
                 ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-            NDArray hidden = roberta.forward(ps, inputs, training).head();
+            NDArray hidden = roberta.forward(ps, inputs, training, LayerStack.firstTokenOnly()).head();
             return classifier.forward(ps, new NDList(hidden), training);
         }
 

@@ -89,7 +89,7 @@ class KernelsAtBertShapesTest {
         NDArray out;
         try (GradientTape tape = GradientTape.record()) {
             NDArray attended = Kernels.attentionBlock(inputs.get(0), mask, inputs.subList(1, 11), HEADS, EPS, 0, 0,
-                    true);
+                    true, false);
             out = Kernels.feedForwardBlock(attended, inputs.subList(11, 17), Activation.GELU, EPS, 0, 0, true);
             GradientTape.backward(out.mul(projection).sum());
         }

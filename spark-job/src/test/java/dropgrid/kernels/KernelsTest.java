@@ -44,27 +44,30 @@ class KernelsTest {
         assertTrue(TorchNative.torchVersion().startsWith(TorchNative.TORCH_VERSION), TorchNative.torchVersion());
     }
 
-    @Test
-    void nativeLayerMatchesHuggingFaceInFp32() {
-        checkLayer(Precision.FP32, 1e-5);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void nativeLayerMatchesHuggingFaceInFp32(boolean firstOnly) {
+        checkLayer(Precision.FP32, 1e-5, firstOnly);
     }
 
-    @Test
-    void djlLayerMatchesHuggingFaceInFp32() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void djlLayerMatchesHuggingFaceInFp32(boolean firstOnly) throws Exception {
         try (AutoCloseable djl = Kernels.djlOnly()) {
             assertFalse(Kernels.nativeKernels());
-            checkLayer(Precision.FP32, 1e-5);
+            checkLayer(Precision.FP32, 1e-5, firstOnly);
         }
     }
 
-    @Test
-    void bf16LayerMatchesHuggingFaceAutocast() {
-        checkLayer(Precision.BF16, 0);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void bf16LayerMatchesHuggingFaceAutocast(boolean firstOnly) {
+        checkLayer(Precision.BF16, 0, firstOnly);
     }
 
     @Test
     void fp16LayerMatchesHuggingFaceAutocast() {
-        checkLayer(Precision.FP16, 0);
+        checkLayer(Precision.FP16, 0, false);
     }
 
     @Test
@@ -127,14 +130,17 @@ class KernelsTest {
     }
 
     /**
-     * The golden layer (attention block, then feed-forward block) forward and backward in {@code precision}.
+     * The golden layer (attention block, then feed-forward block) forward and backward in {@code precision};
+     * with {@code firstOnly} its output at the first position and the gradients of that row's loss, which
+     * HF computes from the whole layer.
      *
      * @param tolerance relative to max(1, |expected|); 0 for the 16-bit formats, whose tolerance is
      *     derived per tensor from how far HF's own 16-bit result lies from its fp32 result
      */
-    private static void checkLayer(Precision precision, double tolerance) {
-        JsonNode expected = golden.get("cases").get(precision.id());
-        JsonNode reference = golden.get("cases").get("fp32");
+    private static void checkLayer(Precision precision, double tolerance, boolean firstOnly) {
+        String suffix = firstOnly ? "_first" : "";
+        JsonNode expected = golden.get("cases").get(precision.id() + suffix);
+        JsonNode reference = golden.get("cases").get("fp32" + suffix);
         try (NDManager manager = NDManager.newBaseManager(); Precision.Scope scope = precision.use()) {
             NDArray x = array(manager, golden.get("x"));
             List<NDArray> attention = arrays(manager, golden.get("attention_weights"));
@@ -146,20 +152,23 @@ class KernelsTest {
             NDArray out;
             try (GradientTape tape = GradientTape.record()) {
                 NDArray attended = Kernels.attentionBlock(x, mask, attention, golden.get("heads").asInt(), eps(), 0, 0,
-                        true);
+                        true, firstOnly);
                 out = Kernels.feedForwardBlock(attended, feedForward, Activation.GELU, eps(), 0, 0, true);
-                GradientTape.backward(out.mul(array(manager, golden.get("projection"))).sum());
+                NDArray projection = array(manager, golden.get("projection"));
+                GradientTape.backward(out.mul(firstOnly ? projection.get(":, :1, :") : projection).sum());
             }
-            String where = precision + (Kernels.nativeKernels() ? " native" : " on DJL");
-            check(expected.get("output"), reference.get("output"), out, tolerance, where + " output");
-            check(expected.get("grad_x"), reference.get("grad_x"), x.getGradient(), tolerance, where + " grad x");
+            String where = precision + (Kernels.nativeKernels() ? " native" : " on DJL") + (firstOnly ? " first" : "");
+            check(expected.get("output"), reference.get("output"), out, tolerance, firstOnly, where + " output");
+            check(expected.get("grad_x"), reference.get("grad_x"), x.getGradient(), tolerance, firstOnly,
+                    where + " grad x");
             for (int i = 0; i < attention.size(); i++) {
                 check(expected.get("grad_attention").get(i), reference.get("grad_attention").get(i),
-                        attention.get(i).getGradient(), tolerance, where + " grad attention weight " + i);
+                        attention.get(i).getGradient(), tolerance, firstOnly, where + " grad attention weight " + i);
             }
             for (int i = 0; i < feedForward.size(); i++) {
                 check(expected.get("grad_feed_forward").get(i), reference.get("grad_feed_forward").get(i),
-                        feedForward.get(i).getGradient(), tolerance, where + " grad feed-forward weight " + i);
+                        feedForward.get(i).getGradient(), tolerance, firstOnly,
+                        where + " grad feed-forward weight " + i);
             }
         }
     }
@@ -170,13 +179,16 @@ class KernelsTest {
      * and within 2 e of HF's result. HF's eager attention under autocast runs the recipe the kernels use,
      * but q, k and v are one matmul here and kernels block sums their own way, so each side carries its
      * own rounding noise of the format's size (the key bias's gradient, zero in exact arithmetic, is
-     * nothing but that noise); a wrong mask, scale, cast or gradient is far larger.
+     * nothing but that noise); a wrong mask, scale, cast or gradient is far larger. With the first row
+     * alone ({@code firstOnly}) every weight's gradient sums over B = 2 rows, so nothing averages the
+     * noise out: 2.5 e on both sides there (worst measured: 1.93 e from fp32, 1.90 e from HF).
      */
-    private static void check(JsonNode expected, JsonNode fp32, NDArray actual, double tolerance, String what) {
+    private static void check(JsonNode expected, JsonNode fp32, NDArray actual, double tolerance, boolean firstOnly,
+            String what) {
         if (tolerance == 0) {
             double e = maxDifference(values(expected), values(fp32));
-            assertClose(fp32, actual, 1.5 * e, false, what + " against fp32");
-            assertClose(expected, actual, 2 * e, false, what + " against HF autocast");
+            assertClose(fp32, actual, (firstOnly ? 2.5 : 1.5) * e, false, what + " against fp32");
+            assertClose(expected, actual, (firstOnly ? 2.5 : 2) * e, false, what + " against HF autocast");
         } else {
             assertClose(expected, actual, tolerance, true, what);
         }

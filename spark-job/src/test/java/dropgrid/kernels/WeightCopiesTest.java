@@ -94,7 +94,7 @@ class WeightCopiesTest {
         Kernels.releaseGradients(leaves); // this pass's gradients, not added to the last pass's
         NDArray out;
         try (GradientTape tape = GradientTape.record()) {
-            NDArray attended = Kernels.attentionBlock(x, mask, weights.subList(0, 10), HEADS, EPS, 0, 0, true);
+            NDArray attended = Kernels.attentionBlock(x, mask, weights.subList(0, 10), HEADS, EPS, 0, 0, true, false);
             out = Kernels.feedForwardBlock(attended, weights.subList(10, 16), Activation.GELU, EPS, 0, 0, true);
             GradientTape.backward(out.sum());
         }
