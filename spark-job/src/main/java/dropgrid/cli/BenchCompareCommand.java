@@ -114,7 +114,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
         ObjectNode out = JsonOutput.MAPPER.createObjectNode();
         out.put("layers", layers).put("batch", batch).put("tokens", tokens).put("threads", threads)
                 .put("precision", p.id()).put("steps", steps).put("warmup", warmup);
-        out.put("step_gflop", stepFlops() / 1e9);
+        out.put("step_gflop", stepFlops(false) / 1e9);
+        out.put("dropgrid_step_gflop", stepFlops(true) / 1e9);
         // Whether this process has dropgrid's malloc settings, and whether the reference ran with them too.
         out.put("malloc_settings", MallocSettings.active());
         out.put("hf_env", hfEnv);
@@ -139,7 +140,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
             }
             if (peak > 0) {
                 out.put("matmul_peak_gflops", peak);
-                out.put("dropgrid_mfu", stepFlops() / ours.get("step_seconds").asDouble() / 1e9 / peak);
+                out.put("dropgrid_mfu", stepFlops(true) / ours.get("step_seconds").asDouble() / 1e9 / peak);
             }
         } finally {
             Files.deleteIfExists(script);
@@ -150,15 +151,22 @@ public final class BenchCompareCommand implements Callable<Integer> {
     }
 
     /**
-     * Model FLOPs of one step: 6 per weight per token for the layers' matmuls (forward 2, backward 4)
+     * Matmul FLOPs of one step: 6 per weight per token for the layers' matmuls (forward 2, backward 4)
      * plus attention's q·kᵀ and p·v, 12 · B · T² · E per layer; embeddings, pooler and head are left out.
+     * What HF computes ({@code firstTokenOnly} false), or what dropgrid computes: its last layer makes q,
+     * k and v at every position and the rest for the first token alone (MFU counts these).
      */
-    double stepFlops() {
+    double stepFlops(boolean firstTokenOnly) {
         BertConfig c = BertConfig.base();
         double e = c.hiddenSize();
-        double weights = 4 * e * e + 2 * e * c.intermediateSize();
-        double perLayer = 6 * weights * batch * tokens + 12.0 * batch * tokens * tokens * e;
-        return layers * perLayer;
+        double qkv = 3 * e * e;
+        double rest = e * e + 2 * e * c.intermediateSize();
+        double full = 6 * (qkv + rest) * batch * tokens + 12.0 * batch * tokens * tokens * e;
+        if (!firstTokenOnly) {
+            return layers * full;
+        }
+        double last = 6 * qkv * batch * tokens + 6 * rest * batch + 12.0 * batch * tokens * e;
+        return (layers - 1) * full + last;
     }
 
     private ObjectNode ourStep(Precision p) {
