@@ -447,7 +447,7 @@ at::Tensor attentionBlock(const at::Tensor& x, const at::Tensor& mask, const std
   // One GEMM for q, k and v: three weights concatenated (and cast once per optimiser step). unbind, not
   // indexing: its backward stacks the three gradients once, where three selects would each fill a
   // zero tensor of all three and add them. With firstOnly the GEMM still makes every position's q: one
-  // weight copy per layer serves both cases, for a ninth of the layer's products.
+  // weight copy per layer serves both cases, for a twelfth of a full layer's products.
   auto qkv = linearIn(x, {w[0], w[2], w[4]}, {w[1], w[3], w[5]}, type)
                  .view({B, T, 3, heads, H})
                  .permute({2, 0, 3, 1, 4})  // (3, B, N, T, H)
