@@ -301,12 +301,8 @@ public final class Albert {
 
         @Override
         protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
-            NDArray x = inputs.get(0);
-            for (int i = 0; i < layers.size(); i++) {
-                PairList<String, Object> params = i == layers.size() - 1 ? p : null;
-                x = layers.get(i).forward(ps, new NDList(x, inputs.get(1)), training, params).head();
-            }
-            return new NDList(x);
+            NDList states = LayerStack.run(ps, layers, inputs, training, p);
+            return new NDList(states.get(states.size() - 1));
         }
 
         @Override
