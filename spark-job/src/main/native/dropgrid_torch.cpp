@@ -443,18 +443,28 @@ at::Tensor attentionBlock(const at::Tensor& x, const at::Tensor& mask, const std
     bool firstOnly) {
   TORCH_CHECK(w.size() == 10, "attentionBlock takes 10 weights, got ", w.size());
   TORCH_CHECK(x.dim() == 3, "attentionBlock takes x (B, T, E), got ", x.sizes());
-  int64_t B = x.size(0), T = x.size(1), E = x.size(2), H = E / heads;
+  int64_t B = x.size(0), E = x.size(2), H = E / heads;
   // One GEMM for q, k and v: three weights concatenated (and cast once per optimiser step). unbind, not
-  // indexing: its backward stacks the three gradients once, where three selects would each fill a
-  // zero tensor of all three and add them. With firstOnly the GEMM still makes every position's q: one
-  // weight copy per layer serves both cases, for a twelfth of a full layer's products.
-  auto qkv = linearIn(x, {w[0], w[2], w[4]}, {w[1], w[3], w[5]}, type)
-                 .view({B, T, 3, heads, H})
-                 .permute({2, 0, 3, 1, 4})  // (3, B, N, T, H)
-                 .unbind(0);
-  auto q = firstOnly ? qkv[0].narrow(2, 0, 1) : qkv[0];
+  // indexing: its backward stacks the gradients once, where selects would each fill a zero tensor of all
+  // of them and add them. With firstOnly, q is the first position's alone, from a GEMM of its own over B
+  // rows (and that layer keeps two weight copies, q's and k's with v's, instead of one).
+  auto split = [&](const at::Tensor& projected, int64_t count) {  // (B, T', count·E) -> count × (B, N, T', H)
+    return projected.view({B, projected.size(1), count, heads, H}).permute({2, 0, 3, 1, 4}).unbind(0);
+  };
   auto residual = firstOnly ? x.narrow(1, 0, 1) : x;
-  auto context = attend(q, qkv[1], qkv[2], mask.to(type), attentionDropout, training);
+  at::Tensor q, k, v;
+  if (firstOnly) {
+    q = split(linearIn(residual, {w[0]}, {w[1]}, type), 1)[0];
+    auto kv = split(linearIn(x, {w[2], w[4]}, {w[3], w[5]}, type), 2);
+    k = kv[0];
+    v = kv[1];
+  } else {
+    auto qkv = split(linearIn(x, {w[0], w[2], w[4]}, {w[1], w[3], w[5]}, type), 3);
+    q = qkv[0];
+    k = qkv[1];
+    v = qkv[2];
+  }
+  auto context = attend(q, k, v, mask.to(type), attentionDropout, training);
   context = context.transpose(1, 2).reshape({B, q.size(2), E});
   auto out = dropoutIf(linearIn(context, {w[6]}, {w[7]}, type), hiddenDropout, training);
   return at::layer_norm(out + residual, {E}, w[8], w[9], eps);

@@ -153,19 +153,19 @@ public final class BenchCompareCommand implements Callable<Integer> {
     /**
      * Matmul FLOPs of one step: 6 per weight per token for the layers' matmuls (forward 2, backward 4)
      * plus attention's q·kᵀ and p·v, 12 · B · T² · E per layer; embeddings, pooler and head are left out.
-     * What HF computes ({@code firstTokenOnly} false), or what dropgrid computes: its last layer makes q,
-     * k and v at every position and the rest for the first token alone (MFU counts these).
+     * What HF computes ({@code firstTokenOnly} false), or what dropgrid computes: its last layer makes k
+     * and v at every position and the rest, q included, for the first token alone (MFU counts these).
      */
     double stepFlops(boolean firstTokenOnly) {
         BertConfig c = BertConfig.base();
         double e = c.hiddenSize();
-        double qkv = 3 * e * e;
-        double rest = e * e + 2 * e * c.intermediateSize();
-        double full = 6 * (qkv + rest) * batch * tokens + 12.0 * batch * tokens * tokens * e;
+        double kv = 2 * e * e;
+        double rest = e * e + e * e + 2 * e * c.intermediateSize(); // q, the output projection, the feed-forward
+        double full = 6 * (kv + rest) * batch * tokens + 12.0 * batch * tokens * tokens * e;
         if (!firstTokenOnly) {
             return layers * full;
         }
-        double last = 6 * qkv * batch * tokens + 6 * rest * batch + 12.0 * batch * tokens * e;
+        double last = 6 * kv * batch * tokens + 6 * rest * batch + 12.0 * batch * tokens * e;
         return (layers - 1) * full + last;
     }
 

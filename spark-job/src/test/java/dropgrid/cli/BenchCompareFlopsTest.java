@@ -15,8 +15,8 @@ class BenchCompareFlopsTest {
         command.tokens = 128;
         // a layer: 6 · (4·768² + 2·768·3072) weights · 1024 tokens + 12 · 8 · 128² · 768 = 44,694,503,424
         assertEquals(6 * 44_694_503_424.0, command.stepFlops(false), 1);
-        // the last layer at the first token: 6 · 3·768² · 1024 + 6 · (768² + 2·768·3072) · 8 + 12 · 8 · 128 · 768
-        // = 10,871,635,968 + 254,803,968 + 9,437,184
-        assertEquals(5 * 44_694_503_424.0 + 11_135_877_120.0, command.stepFlops(true), 1);
+        // the last layer at the first token, k and v at every one: 6 · 2·768² · 1024 + 6 · (2·768² + 2·768·3072) · 8
+        // + 12 · 8 · 128 · 768 = 7,247,757,312 + 283,115,520 + 9,437,184
+        assertEquals(5 * 44_694_503_424.0 + 7_540_310_016.0, command.stepFlops(true), 1);
     }
 }
