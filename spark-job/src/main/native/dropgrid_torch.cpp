@@ -405,9 +405,80 @@ struct Dropout : torch::autograd::Function<Dropout> {
   }
 };
 
+// GELU (erf) of bf16 by table. A bf16 input is one of 65536 values, so x·Φ(x) and its derivative
+// Φ(x) + x·φ(x) are computed once for each (in double) and looked up: the output is GELU rounded once
+// to bf16, as ATen computes it in fp32 and rounds; the gradient is g·gelu'(x) in fp32, rounded once. For
+// x below about -3 the table is the closer one (fp32's 1 + erf(x/√2) cancels). Measured here at a
+// BERT-base layer's 32×128×3072 activations, 1 thread: forward 6.7 → 2.8 ms, backward 8.8 → 3.2 ms
+// against ATen's (oneDNN's) kernels, 2 % of a bf16 step.
+struct GeluTable {
+  std::vector<uint32_t> value;  // gelu(x)'s bits by x's bits, 32 bits wide: AVX-512 gathers 32-bit lanes
+  std::vector<float> slope;     // gelu'(x) by x's bits
+
+  static const GeluTable& get() {
+    static const GeluTable table;
+    return table;
+  }
+
+ private:
+  GeluTable() : value(65536), slope(65536) {
+    for (uint32_t bits = 0; bits < 65536; bits++) {
+      double x = static_cast<float>(c10::BFloat16(static_cast<uint16_t>(bits), c10::BFloat16::from_bits()));
+      double cdf = 0.5 * std::erfc(-x / std::sqrt(2.0));
+      value[bits] = c10::BFloat16(static_cast<float>(x * cdf)).x;
+      slope[bits] = static_cast<float>(cdf + x * std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI));
+    }
+  }
+};
+
+__attribute__((target_clones("arch=x86-64-v4", "default")))
+void geluForward(const c10::BFloat16* src, c10::BFloat16* dst, const uint32_t* value, int64_t first, int64_t end) {
+  for (int64_t i = first; i < end; i++) {
+    dst[i] = c10::BFloat16(static_cast<uint16_t>(value[src[i].x]), c10::BFloat16::from_bits());
+  }
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "default")))
+void geluBackward(const c10::BFloat16* x, const c10::BFloat16* g, c10::BFloat16* dst, const float* slope,
+    int64_t first, int64_t end) {
+  for (int64_t i = first; i < end; i++) dst[i] = c10::BFloat16(static_cast<float>(g[i]) * slope[x[i].x]);
+}
+
+struct GeluByTable : torch::autograd::Function<GeluByTable> {
+  static constexpr int64_t kGrain = 1 << 15;
+
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x) {
+    auto in = x.contiguous();
+    auto out = at::empty_like(in);
+    const uint32_t* value = GeluTable::get().value.data();
+    const auto* src = in.const_data_ptr<c10::BFloat16>();
+    auto* dst = out.data_ptr<c10::BFloat16>();
+    at::parallel_for(0, in.numel(), kGrain, [&](int64_t first, int64_t end) {
+      geluForward(src, dst, value, first, end);
+    });
+    ctx->save_for_backward({in});
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+      torch::autograd::variable_list grads) {
+    auto in = ctx->get_saved_variables()[0];
+    auto g = grads[0].contiguous();
+    auto out = at::empty_like(g);
+    const float* slope = GeluTable::get().slope.data();
+    const auto* x = in.const_data_ptr<c10::BFloat16>();
+    const auto* up = g.const_data_ptr<c10::BFloat16>();
+    auto* dst = out.data_ptr<c10::BFloat16>();
+    at::parallel_for(0, in.numel(), kGrain, [&](int64_t first, int64_t end) {
+      geluBackward(x, up, dst, slope, first, end);
+    });
+    return {out};
+  }
+};
+
 at::Tensor activate(const at::Tensor& x, int activation) {
   switch (activation) {
-    case 0: return at::gelu(x);
+    case 0: return x.is_cpu() && x.scalar_type() == at::kBFloat16 ? GeluByTable::apply(x) : at::gelu(x);
     case 1: return at::gelu(x, "tanh");
     case 2: return at::relu(x);
     default: TORCH_CHECK(false, "activation code ", activation, " is not 0 (gelu), 1 (gelu_new) or 2 (relu)");
@@ -598,6 +669,16 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_linear(JNIEnv* env, jc
   return guarded<jlong>(env, [&] {
     const at::Tensor& x = tensor(jx);
     return handle(linearIn(x, {tensor(jw)}, {tensor(jb)}, computeType(precision)).to(x.scalar_type()));
+  });
+}
+
+// The feed-forward block's activation of x computed in the compute type, returned in x's type: lets a
+// test with fp32 tensors (all DJL holds) reach the 16-bit kernels.
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_activation(JNIEnv* env, jclass, jlong jx, jint activation,
+    jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& x = tensor(jx);
+    return handle(activate(x.to(computeType(precision)), activation).to(x.scalar_type()));
   });
 }
 

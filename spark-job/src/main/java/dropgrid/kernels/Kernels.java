@@ -258,7 +258,7 @@ public final class Kernels {
     }
 
     /** A handle the native side returned, owned by {@code like}'s manager from now on. */
-    private static NDArray wrap(NDArray like, long handle) {
+    static NDArray wrap(NDArray like, long handle) {
         return new PtNDArray((PtNDManager) like.getManager(), handle);
     }
 }

@@ -116,6 +116,8 @@ public final class TorchNative {
 
     static native long linear(long x, long weight, long bias, int precision);
 
+    static native long activation(long x, int activation, int precision);
+
     static native long dropout(long x, double p, boolean training);
 
     static native double globalNorm(long[] gradients);
