@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -326,22 +327,42 @@ at::Tensor product(const at::Tensor& a, const at::Tensor& b, double divisor = 1)
   return at::_unsafe_view(out, batch);  // as at::matmul returns it: a new tensor, free to change in place
 }
 
+// Dropout's draws: SplitMix64 (Steele, Lea and Flood 2014; Java's SplittableRandom) at counter i/2, two
+// 32-bit halves per element, element i kept when its half is at least the threshold. A pure function of
+// (seed, i), so any block of a tensor can be drawn apart, by any thread.
+inline bool keptAt(uint64_t seed, int64_t i, uint32_t threshold) {
+  uint64_t z = seed + static_cast<uint64_t>(i / 2 + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<uint32_t>(i & 1 ? z >> 32 : z) >= threshold;
+}
+
+// One dropout call's draws: its seed from libtorch's generator (at::manual_seed), so masks repeat with
+// the seed and do not depend on the number of threads; kept when a uniform 32-bit draw is at least
+// p·2³², probability 1 - p to within 2⁻³²; the kept scaled by 1 / (1 - p).
+struct DropoutDraws {
+  uint64_t seed;
+  uint32_t threshold;
+  float scale;
+
+  static DropoutDraws next(double p) {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    return {at::check_generator<at::CPUGeneratorImpl>(generator)->random64(),
+        static_cast<uint32_t>(std::min(std::ceil(p * 4294967296.0), 4294967295.0)), static_cast<float>(1.0 / (1.0 - p))};
+  }
+};
+
 // Dropout's two loops, compiled for AVX-512 too and picked at load time (GCC function multiversioning):
-// vectorised, they make a mask in 0.3-0.6 ns an element here. keep[i] = (draw i ≥ threshold);
-// dst[i] = src[i]·keep[i]·scale, computed in fp32 and rounded once, as ATen's dropout rounds it.
-// The draws are SplitMix64 (Steele, Lea and Flood 2014; Java's SplittableRandom) at counter i/2, two
-// 32-bit halves per output: a pure function of (seed, i), so any block of the tensor can be drawn apart.
+// vectorised, they make a mask in 0.3-0.6 ns an element here. dst[i] = src[i]·keep[i]·scale, computed in
+// fp32 and rounded once, as ATen's dropout rounds it.
 template <typename T>
 __attribute__((target_clones("arch=x86-64-v4", "default")))
-void dropoutMask(const T* src, T* dst, uint8_t* keep, int64_t first, int64_t end, uint64_t seed,
-    uint32_t threshold, float scale) {
+void dropoutMask(const T* src, T* dst, uint8_t* keep, int64_t first, int64_t end, DropoutDraws draws) {
   for (int64_t i = first; i < end; i++) {
-    uint64_t z = seed + static_cast<uint64_t>(i / 2 + 1) * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    keep[i] = static_cast<uint32_t>(i & 1 ? z >> 32 : z) >= threshold;
-    dst[i] = static_cast<T>(static_cast<float>(src[i]) * (keep[i] * scale));
+    keep[i] = keptAt(draws.seed, i, draws.threshold);
+    dst[i] = static_cast<T>(static_cast<float>(src[i]) * (keep[i] * draws.scale));
   }
 }
 
@@ -356,8 +377,7 @@ void dropoutApply(const T* src, T* dst, const uint8_t* keep, int64_t first, int6
 // Dropout as torch.nn.functional.dropout computes it (each element kept with probability 1 - p and
 // scaled by 1 / (1 - p)), its mask kept as bytes for the backward pass. ATen's CPU dropout draws its
 // mask one element at a time from mt19937 and multiplies in two more passes: 5-9 ns an element here,
-// a tenth of a bf16 BERT step. The seed of each call comes from libtorch's generator (at::manual_seed),
-// so masks repeat with the seed and do not depend on the number of threads.
+// a tenth of a bf16 BERT step.
 struct Dropout : torch::autograd::Function<Dropout> {
   static constexpr int64_t kGrain = 1 << 15;
 
@@ -365,25 +385,17 @@ struct Dropout : torch::autograd::Function<Dropout> {
     auto in = x.contiguous();
     auto out = at::empty_like(in);
     auto keep = at::empty(in.sizes(), in.options().dtype(at::kByte));
-    uint64_t seed;
-    {
-      auto generator = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      seed = at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
-    }
-    // kept when a uniform 32-bit draw is at least p·2³²: probability 1 - p to within 2⁻³²
-    auto threshold = static_cast<uint32_t>(std::min(std::ceil(p * 4294967296.0), 4294967295.0));
-    float scale = static_cast<float>(1.0 / (1.0 - p));
+    auto draws = DropoutDraws::next(p);
     uint8_t* mask = keep.data_ptr<uint8_t>();
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kBFloat16, at::kHalf, in.scalar_type(), "dropout", [&] {
       const scalar_t* src = in.const_data_ptr<scalar_t>();
       scalar_t* dst = out.data_ptr<scalar_t>();
       at::parallel_for(0, in.numel(), kGrain, [&](int64_t first, int64_t end) {
-        dropoutMask(src, dst, mask, first, end, seed, threshold, scale);
+        dropoutMask(src, dst, mask, first, end, draws);
       });
     });
     ctx->save_for_backward({keep});
-    ctx->saved_data["scale"] = static_cast<double>(scale);
+    ctx->saved_data["scale"] = static_cast<double>(draws.scale);
     return out;
   }
 
@@ -490,19 +502,167 @@ at::Tensor dropoutIf(const at::Tensor& x, double p, bool training) {
   return x.is_cpu() && p > 0 && p < 1 ? Dropout::apply(x, p) : at::dropout(x, p, true);
 }
 
+// exp(x) for x ≤ 0 (a softmax's shifted scores) in a form GCC vectorises: 2^k·e^r, k = round(x/ln 2),
+// r = x - k·ln 2 (Cody and Waite's two-part ln 2) within ±ln 2/2, e^r by its Taylor series to r⁷
+// (truncation below 1e-8 relative); 0 below -87, where e^x leaves fp32's normal range.
+inline float expNonPositive(float x) {
+  float k = std::floor(x * 1.44269504f + 0.5f);
+  float r = x - k * 0.693359375f + k * 2.12194440e-4f;
+  float e = 1 + r * (1 + r * (1.f / 2 + r * (1.f / 6 + r * (1.f / 24 + r * (1.f / 120 + r * (1.f / 720 + r * (1.f / 5040)))))));
+  int32_t bits = (static_cast<int32_t>(k) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return x < -87.0f ? 0.0f : e * scale;
+}
+
+// Sixteen partial sums and maxima, so that GCC vectorises the reductions without reassociating floats.
+constexpr int64_t kLanes = 16;
+
+// Rows [first, end) of softmax(scores + mask) and its dropout. A row is T scores (T ≤ row's capacity);
+// the mask row is row / rowsPerMask. Each step rounds to T as the composed ops do (the masked score,
+// the probability, the dropped probability), and computes in fp32 between them.
+template <typename T>
+__attribute__((target_clones("arch=x86-64-v4", "default")))
+void softmaxDropoutRows(const T* scores, const T* mask, T* probs, T* dropped, uint8_t* keep, int64_t first, int64_t end,
+    int64_t length, int64_t rowsPerMask, bool dropout, DropoutDraws draws, float* row) {
+  for (int64_t r = first; r < end; r++) {
+    const T* s = scores + r * length;
+    const T* m = mask + (r / rowsPerMask) * length;
+    float top[kLanes];
+    std::fill(top, top + kLanes, -std::numeric_limits<float>::infinity());
+    for (int64_t j = 0; j < length; j++) {
+      row[j] = static_cast<float>(static_cast<T>(static_cast<float>(s[j]) + static_cast<float>(m[j])));
+    }
+    int64_t j = 0;
+    for (; j + kLanes <= length; j += kLanes) {
+      for (int64_t l = 0; l < kLanes; l++) top[l] = row[j + l] > top[l] ? row[j + l] : top[l];
+    }
+    for (; j < length; j++) top[0] = row[j] > top[0] ? row[j] : top[0];
+    float max = top[0];
+    for (int64_t l = 1; l < kLanes; l++) max = top[l] > max ? top[l] : max;
+    float part[kLanes] = {};
+    for (j = 0; j < length; j++) row[j] = expNonPositive(row[j] - max);
+    for (j = 0; j + kLanes <= length; j += kLanes) {
+      for (int64_t l = 0; l < kLanes; l++) part[l] += row[j + l];
+    }
+    for (; j < length; j++) part[0] += row[j];
+    float sum = 0;
+    for (int64_t l = 0; l < kLanes; l++) sum += part[l];
+    float inverse = 1 / sum;
+    T* p = probs + r * length;
+    for (j = 0; j < length; j++) p[j] = static_cast<T>(row[j] * inverse);
+    if (!dropout) continue;
+    for (j = 0; j < length; j++) {
+      int64_t i = r * length + j;
+      keep[i] = keptAt(draws.seed, i, draws.threshold);
+      dropped[i] = static_cast<T>(static_cast<float>(p[j]) * (keep[i] * draws.scale));
+    }
+  }
+}
+
+// Rows [first, end) of the gradient through dropout and softmax: g' = g·keep·scale rounded to T (dropout's
+// backward), then p·(g' - Σ g'·p) in fp32, rounded once (softmax's).
+template <typename T>
+__attribute__((target_clones("arch=x86-64-v4", "default")))
+void softmaxDropoutGradRows(const T* grad, const T* probs, const uint8_t* keep, T* out, int64_t first, int64_t end,
+    int64_t length, bool dropout, float scale, float* row) {
+  for (int64_t r = first; r < end; r++) {
+    const T* g = grad + r * length;
+    const T* p = probs + r * length;
+    if (dropout) {
+      const uint8_t* k = keep + r * length;
+      for (int64_t j = 0; j < length; j++) {
+        row[j] = static_cast<float>(static_cast<T>(static_cast<float>(g[j]) * (k[j] * scale)));
+      }
+    } else {
+      for (int64_t j = 0; j < length; j++) row[j] = static_cast<float>(g[j]);
+    }
+    float part[kLanes] = {};
+    int64_t j = 0;
+    for (; j + kLanes <= length; j += kLanes) {
+      for (int64_t l = 0; l < kLanes; l++) part[l] += row[j + l] * static_cast<float>(p[j + l]);
+    }
+    for (; j < length; j++) part[0] += row[j] * static_cast<float>(p[j]);
+    float dot = 0;
+    for (int64_t l = 0; l < kLanes; l++) dot += part[l];
+    T* o = out + r * length;
+    for (j = 0; j < length; j++) o[j] = static_cast<T>(static_cast<float>(p[j]) * (row[j] - dot));
+  }
+}
+
+// dropout(softmax(scores + mask)) for scores (B, N, Tq, T) and an additive mask (B, 1, 1, T), both
+// contiguous fp32 or bf16, in one pass over each row instead of three (the mask's add, softmax, dropout),
+// and its gradient in one. Saves the probabilities and the dropout mask, as the composed ops do; the
+// masks are those the dropout kernel draws for the same seed. p 0: softmax alone.
+struct SoftmaxDropout : torch::autograd::Function<SoftmaxDropout> {
+  static constexpr int64_t kGrain = 1 << 15;  // elements a task
+
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& scores, const at::Tensor& mask,
+      double p) {
+    int64_t length = scores.size(-1), rows = scores.numel() / length;
+    int64_t rowsPerMask = scores.size(1) * scores.size(2);
+    bool dropout = p > 0;
+    auto probs = at::empty_like(scores);
+    auto dropped = dropout ? at::empty_like(scores) : probs;
+    auto keep = dropout ? at::empty(scores.sizes(), scores.options().dtype(at::kByte)) : at::Tensor();
+    auto draws = dropout ? DropoutDraws::next(p) : DropoutDraws{};
+    AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, scores.scalar_type(), "softmax_dropout", [&] {
+      const scalar_t* s = scores.const_data_ptr<scalar_t>();
+      const scalar_t* m = mask.const_data_ptr<scalar_t>();
+      scalar_t* out = probs.data_ptr<scalar_t>();
+      scalar_t* d = dropped.data_ptr<scalar_t>();
+      uint8_t* k = dropout ? keep.data_ptr<uint8_t>() : nullptr;
+      at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / length), [&](int64_t first, int64_t end) {
+        std::vector<float> row(length);
+        softmaxDropoutRows(s, m, out, d, k, first, end, length, rowsPerMask, dropout, draws, row.data());
+      });
+    });
+    ctx->save_for_backward({probs, keep});
+    ctx->saved_data["scale"] = static_cast<double>(draws.scale);
+    return dropped;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+      torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor& probs = saved[0];
+    const at::Tensor& keep = saved[1];
+    bool dropout = keep.defined();
+    auto scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
+    auto g = grads[0].contiguous();
+    auto out = at::empty_like(probs);
+    int64_t length = probs.size(-1), rows = probs.numel() / length;
+    AT_DISPATCH_FLOATING_TYPES_AND(at::kBFloat16, probs.scalar_type(), "softmax_dropout_backward", [&] {
+      const scalar_t* up = g.const_data_ptr<scalar_t>();
+      const scalar_t* pr = probs.const_data_ptr<scalar_t>();
+      const uint8_t* k = dropout ? keep.const_data_ptr<uint8_t>() : nullptr;
+      scalar_t* o = out.data_ptr<scalar_t>();
+      at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / length), [&](int64_t first, int64_t end) {
+        std::vector<float> row(length);
+        softmaxDropoutGradRows(up, pr, k, o, first, end, length, dropout, scale, row.data());
+      });
+    });
+    return {out, at::Tensor(), at::Tensor()};
+  }
+};
+
 // softmax(q·kᵀ/√H + mask)·v for q, k, v (B, N, T, H). CUDA takes libtorch's fused
-// scaled_dot_product_attention. The CPU composes it as HF's eager attention computes it (under
-// torch.autocast for 16-bit: scores and probabilities in the format, the softmax accumulating in fp32),
-// which lets fp32 run its products on oneDNN and every precision draw its dropout mask fast. At BERT's
-// shapes (T 128, H 64) libtorch's fused CPU kernel took 2-4x as long for forward + backward in bf16,
-// measured here (a 6-layer B 8 step: 0.82 s composed, 0.93 s fused).
+// scaled_dot_product_attention. The CPU computes it as HF's eager attention does (under torch.autocast
+// for 16-bit: scores and probabilities in the format, the softmax accumulating in fp32): the products on
+// oneDNN, the mask, softmax and dropout between them in one pass (SoftmaxDropout). At BERT's shapes
+// (T 128, H 64) libtorch's fused CPU kernel took 2-4x as long for forward + backward in bf16, measured
+// here (a 6-layer B 8 step: 0.82 s composed, 0.93 s fused).
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, double p,
     bool training) {
   if (q.is_cuda()) {
     return at::scaled_dot_product_attention(q, k, v, mask, training ? p : 0.0);
   }
-  auto scores = product(q, k.transpose(-2, -1), std::sqrt(static_cast<double>(q.size(-1)))).add_(mask);
-  return product(dropoutIf(at::softmax(scores, -1), p, training), v);
+  auto scores = product(q, k.transpose(-2, -1), std::sqrt(static_cast<double>(q.size(-1))));
+  bool fused = (scores.scalar_type() == at::kFloat || scores.scalar_type() == at::kBFloat16) &&
+               mask.scalar_type() == scores.scalar_type() && mask.is_contiguous() && scores.is_contiguous() &&
+               mask.sizes() == at::IntArrayRef({scores.size(0), 1, 1, scores.size(3)});
+  if (fused) return product(SoftmaxDropout::apply(scores, mask, training ? p : 0.0), v);
+  return product(dropoutIf(at::softmax(scores.add_(mask), -1), p, training), v);
 }
 
 // BERT's attention block: LayerNorm(x + dropout(o(attention(q(x), k(x), v(x))))). x (B, T, E); mask
@@ -679,6 +839,17 @@ JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_activation(JNIEnv* env
   return guarded<jlong>(env, [&] {
     const at::Tensor& x = tensor(jx);
     return handle(activate(x.to(computeType(precision)), activation).to(x.scalar_type()));
+  });
+}
+
+// dropout(softmax(scores + mask), p) as the attention block computes it, in the compute type, returned in
+// the scores' type: scores (B, N, Tq, T), additive mask (B, 1, 1, T). For tests (see activation above).
+JNIEXPORT jlong JNICALL Java_dropgrid_kernels_TorchNative_softmaxDropout(JNIEnv* env, jclass, jlong jscores,
+    jlong jmask, jdouble p, jint precision) {
+  return guarded<jlong>(env, [&] {
+    const at::Tensor& scores = tensor(jscores);
+    auto type = computeType(precision);
+    return handle(SoftmaxDropout::apply(scores.to(type), tensor(jmask).to(type), p).to(scores.scalar_type()));
   });
 }
 

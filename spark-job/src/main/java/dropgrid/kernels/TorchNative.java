@@ -118,6 +118,8 @@ public final class TorchNative {
 
     static native long activation(long x, int activation, int precision);
 
+    static native long softmaxDropout(long scores, long mask, double p, int precision);
+
     static native long dropout(long x, double p, boolean training);
 
     static native double globalNorm(long[] gradients);
