@@ -506,21 +506,23 @@ at::Tensor dropoutIf(const at::Tensor& x, double p, bool training) {
 // r = x - k·ln 2 (Cody and Waite's two-part ln 2) within ±ln 2/2, e^r by its Taylor series to r⁷
 // (truncation below 1e-8 relative); 0 below -87, where e^x leaves fp32's normal range.
 inline float expNonPositive(float x) {
-  float k = std::floor(x * 1.44269504f + 0.5f);
-  float r = x - k * 0.693359375f + k * 2.12194440e-4f;
-  float e = 1 + r * (1 + r * (1.f / 2 + r * (1.f / 6 + r * (1.f / 24 + r * (1.f / 120 + r * (1.f / 720 + r * (1.f / 5040)))))));
+  float clamped = x < -87.0f ? -87.0f : x;  // keeps 2^k normal, and k + 127 positive
+  float k = std::floor(clamped * 1.44269504f + 0.5f);
+  float r = clamped - k * 0.693359375f + k * 2.12194440e-4f;
+  float e = 1 + r * (1 + r * (1.f / 2 + r * (1.f / 6 + r * (1.f / 24 + r * (1.f / 120 + r * (1.f / 720 +
+                r * (1.f / 5040)))))));
   int32_t bits = (static_cast<int32_t>(k) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return x < -87.0f ? 0.0f : e * scale;
+  float power;
+  std::memcpy(&power, &bits, sizeof power);
+  return x < -87.0f ? 0.0f : e * power;
 }
 
 // Sixteen partial sums and maxima, so that GCC vectorises the reductions without reassociating floats.
 constexpr int64_t kLanes = 16;
 
-// Rows [first, end) of softmax(scores + mask) and its dropout. A row is T scores (T ≤ row's capacity);
-// the mask row is row / rowsPerMask. Each step rounds to T as the composed ops do (the masked score,
-// the probability, the dropped probability), and computes in fp32 between them.
+// Rows [first, end) of softmax(scores + mask) and its dropout. A row is `length` scores, row r's mask is
+// mask row r / rowsPerMask, and `row` is room for one row in fp32. Each step rounds to T as the composed
+// ops round (the masked score, the probability, the dropped probability), computing in fp32 between.
 template <typename T>
 __attribute__((target_clones("arch=x86-64-v4", "default")))
 void softmaxDropoutRows(const T* scores, const T* mask, T* probs, T* dropped, uint8_t* keep, int64_t first, int64_t end,
