@@ -160,7 +160,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         BertConfig c = BertConfig.base();
         double e = c.hiddenSize();
         double kv = 2 * e * e;
-        double rest = e * e + e * e + 2 * e * c.intermediateSize(); // q, the output projection, the feed-forward
+        double rest = 2 * e * e + 2 * e * c.intermediateSize(); // q and the output projection, the feed-forward
         double full = 6 * (kv + rest) * batch * tokens + 12.0 * batch * tokens * tokens * e;
         if (!firstTokenOnly) {
             return layers * full;
