@@ -327,6 +327,9 @@ at::Tensor product(const at::Tensor& a, const at::Tensor& b, double divisor = 1)
   return at::_unsafe_view(out, batch);  // as at::matmul returns it: a new tensor, free to change in place
 }
 
+// Elements a task of the element-wise kernels' parallel loops (dropout, GELU, softmax).
+constexpr int64_t kGrain = 1 << 15;
+
 // Dropout's draws: SplitMix64 (Steele, Lea and Flood 2014; Java's SplittableRandom) at counter i/2, two
 // 32-bit halves per element, element i kept when its half is at least the threshold. A pure function of
 // (seed, i), so any block of a tensor can be drawn apart, by any thread.
@@ -379,8 +382,6 @@ void dropoutApply(const T* src, T* dst, const uint8_t* keep, int64_t first, int6
 // mask one element at a time from mt19937 and multiplies in two more passes: 5-9 ns an element here,
 // a tenth of a bf16 BERT step.
 struct Dropout : torch::autograd::Function<Dropout> {
-  static constexpr int64_t kGrain = 1 << 15;
-
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, double p) {
     auto in = x.contiguous();
     auto out = at::empty_like(in);
@@ -457,8 +458,6 @@ void geluBackward(const c10::BFloat16* x, const c10::BFloat16* g, c10::BFloat16*
 }
 
 struct GeluByTable : torch::autograd::Function<GeluByTable> {
-  static constexpr int64_t kGrain = 1 << 15;
-
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x) {
     auto in = x.contiguous();
     auto out = at::empty_like(in);
@@ -597,8 +596,6 @@ void softmaxDropoutGradRows(const T* grad, const T* probs, const uint8_t* keep, 
 // and its gradient in one. Saves the probabilities and the dropout mask, as the composed ops do; the
 // masks are those the dropout kernel draws for the same seed. p 0: softmax alone.
 struct SoftmaxDropout : torch::autograd::Function<SoftmaxDropout> {
-  static constexpr int64_t kGrain = 1 << 15;  // elements a task
-
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& scores, const at::Tensor& mask,
       double p) {
     int64_t length = scores.size(-1), rows = scores.numel() / length;
